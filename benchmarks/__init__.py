@@ -1,0 +1,1 @@
+"""Benchmarks of mtx against kustomize and plain git (`python benchmarks/run.py`)."""

@@ -1,0 +1,5 @@
+"""`python -m mtx_gitops` runs the mtx CLI."""
+
+from mtx_gitops.cli.main import main
+
+main()

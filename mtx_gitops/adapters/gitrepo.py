@@ -1,0 +1,326 @@
+"""The git adapter: the only module that runs git.
+
+Reads go through `git ls-tree` and one `git cat-file --batch` process. Writes never touch the
+user's index: a commit is built by `git fast-import` from the parent commit plus the changed
+files, and the branch is moved with `git update-ref` compare-and-swap. The checkout is brought
+up to date afterwards with a two-tree `git read-tree -m -u`, which touches only changed paths.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from mtx_gitops.errors import GitError, LockedError, NotFoundError, RefMovedError
+
+ZERO = "0" * 40
+_ENV = {"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
+
+
+def blob_id(data: bytes) -> str:
+    """The git blob id of `data` (what `git hash-object` prints), computed in-process."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    """One file in a commit's tree."""
+
+    mode: str
+    blob: str
+    path: str
+
+
+class Git:
+    """A git repository driven through the git CLI."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._git_dir: Path | None = None
+
+    def run(
+        self, *args: str, input: bytes | None = None, env: Mapping[str, str] | None = None, check: bool = True
+    ) -> bytes:
+        """Run one git command in the repository and return its stdout."""
+        full_env = {**os.environ, **_ENV, **(env or {})}
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=self.root, input=input, capture_output=True, env=full_env, check=False
+            )
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc}") from None
+        if check and done.returncode != 0:
+            raise GitError(f"git {args[0]}: {_first_line(done.stderr) or f'exit {done.returncode}'}")
+        return done.stdout
+
+    @property
+    def git_dir(self) -> Path:
+        """The repository's .git directory (absolute)."""
+        if self._git_dir is None:
+            out = self.run("rev-parse", "--absolute-git-dir").decode().strip()
+            self._git_dir = Path(out)
+        return self._git_dir
+
+    def rev_parse(self, rev: str) -> str | None:
+        """The commit a revision names, or None when it does not exist."""
+        out = self.run("rev-parse", "--verify", "-q", f"{rev}^{{commit}}", check=False).decode().strip()
+        return out or None
+
+    def resolve(self, rev: str) -> str:
+        """The commit a revision names; NotFoundError when it does not exist."""
+        sha = self.rev_parse(rev)
+        if sha is None:
+            raise NotFoundError(f"unknown revision {rev!r}")
+        return sha
+
+    def current_branch(self) -> str | None:
+        """The checked-out branch name, or None on a detached HEAD."""
+        out = self.run("symbolic-ref", "-q", "--short", "HEAD", check=False).decode().strip()
+        return out or None
+
+    def ls_tree(self, commit: str, *paths: str) -> list[TreeEntry]:
+        """Every file (recursively) under `paths` in `commit`."""
+        out = self.run("ls-tree", "-r", "-z", "--full-tree", commit, "--", *paths)
+        entries = []
+        for record in out.split(b"\0"):
+            if not record:
+                continue
+            meta, _, path = record.partition(b"\t")
+            mode, _kind, blob = meta.decode().split(" ")
+            entries.append(TreeEntry(mode, blob, path.decode("utf-8", "surrogateescape")))
+        return entries
+
+    def read_blobs(self, blobs: Iterable[str]) -> dict[str, bytes]:
+        """The contents of many blobs, read through one `git cat-file --batch` process."""
+        wanted = list(dict.fromkeys(blobs))
+        if not wanted:
+            return {}
+        out = self.run("cat-file", "--batch", input="".join(f"{b}\n" for b in wanted).encode())
+        result: dict[str, bytes] = {}
+        pos = 0
+        for blob in wanted:
+            end = out.index(b"\n", pos)
+            header = out[pos:end].decode().split(" ")
+            pos = end + 1
+            if len(header) < 3 or header[1] == "missing":
+                raise NotFoundError(f"git object {blob} is missing from the repository")
+            size = int(header[2])
+            result[blob] = out[pos : pos + size]
+            pos += size + 1
+        return result
+
+    def read_blob(self, blob: str) -> bytes:
+        """The contents of one blob."""
+        return self.read_blobs([blob])[blob]
+
+    def blob_exists(self, blob: str) -> bool:
+        """True when the object database holds `blob`."""
+        done = subprocess.run(["git", "cat-file", "-e", blob], cwd=self.root, capture_output=True, check=False)
+        return done.returncode == 0
+
+    def commit_files(
+        self, *, parent: str | None, changes: Mapping[str, bytes | None], message: str, identity: Identity
+    ) -> str:
+        """Write a commit of `parent` plus `changes` (None deletes) and return its id; moves no branch."""
+        ref = f"refs/mtx/txn/{uuid.uuid4().hex}"
+        chunks: list[bytes] = []
+        msg = message.encode()
+        chunks.append(f"commit {ref}\nmark :1\n".encode())
+        chunks.append(f"author {identity.author}\ncommitter {identity.committer}\n".encode())
+        chunks.append(f"data {len(msg)}\n".encode() + msg + b"\n")
+        if parent:
+            chunks.append(f"from {parent}\n".encode())
+        for path, data in sorted(changes.items()):
+            if data is None:
+                chunks.append(f"D {path}\n".encode())
+            else:
+                chunks.append(f"M 100644 inline {path}\ndata {len(data)}\n".encode() + data + b"\n")
+        chunks.append(b"done\n")
+        self.run("fast-import", "--quiet", "--done", "--date-format=raw", input=b"".join(chunks))
+        sha = self.run("rev-parse", ref).decode().strip()
+        self.run("update-ref", "-d", ref)
+        return sha
+
+    def move_ref(self, ref: str, *, new: str, old: str | None, reason: str) -> None:
+        """Move `ref` from `old` to `new` atomically (compare-and-swap); RefMovedError if it moved."""
+        done = subprocess.run(
+            ["git", "update-ref", "-m", reason, ref, new, old or ZERO],
+            cwd=self.root,
+            capture_output=True,
+            env={**os.environ, **_ENV},
+            check=False,
+        )
+        if done.returncode != 0:
+            err = _first_line(done.stderr)
+            if "lock" in err and "exists" in err:
+                raise LockedError(f"{ref} is locked by another git process: {err}")
+            raise RefMovedError(f"{ref} moved while mtx was writing ({err})")
+
+    def dirty_paths(self, paths: Iterable[str]) -> list[str]:
+        """Paths among `paths` with uncommitted edits in the index or working tree (or untracked)."""
+        wanted = set(paths)
+        if not wanted:
+            return []
+        tops = sorted({p.split("/", 1)[0] for p in wanted})
+        out = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *tops)
+        dirty = []
+        for record in out.split(b"\0"):
+            if len(record) > 3:
+                path = record[3:].decode("utf-8", "surrogateescape")
+                if path in wanted:
+                    dirty.append(path)
+        return sorted(dirty)
+
+    def update_checkout(self, old: str, new: str) -> None:
+        """Bring the index and working tree from `old` to `new`, touching only changed paths."""
+        self.run("read-tree", "-m", "-u", old, new)
+
+    def force_checkout(self, commit: str, paths: Sequence[str]) -> None:
+        """Make the index and working tree hold `commit`'s version of `paths` (absent ones removed)."""
+        present = {e.path for e in self.ls_tree(commit, *paths)} if paths else set()
+        if present:
+            self.run(
+                "checkout",
+                "-f",
+                commit,
+                "--pathspec-from-file=-",
+                "--pathspec-file-nul",
+                input="\0".join(sorted(present)).encode(),
+            )
+        for path in sorted(set(paths) - present):
+            self.run("rm", "-q", "--cached", "--ignore-unmatch", "--", path)
+            (self.root / path).unlink(missing_ok=True)
+
+    def index_locked(self) -> bool:
+        """True when another git process holds (or left behind) the index lock."""
+        return (self.git_dir / "index.lock").exists()
+
+    def last_commits(self, rev: str, paths: Iterable[str]) -> dict[str, str]:
+        """For each path, the newest commit at or before `rev` that touched it (one `git log` pass)."""
+        wanted = set(paths)
+        found: dict[str, str] = {}
+        if not wanted:
+            return found
+        tops = sorted({"/".join(p.split("/")[:2]) for p in wanted})
+        cmd = ["git", "log", "--format=%x01%H", "--name-only", "--no-renames", rev, "--", *tops]
+        proc = subprocess.Popen(
+            cmd, cwd=self.root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, **_ENV}
+        )
+        assert proc.stdout is not None
+        commit = ""
+        try:
+            for raw in proc.stdout:
+                line = raw.decode("utf-8", "surrogateescape").rstrip("\n")
+                if line.startswith("\x01"):
+                    commit = line[1:]
+                elif line in wanted and line not in found:
+                    found[line] = commit
+                    if len(found) == len(wanted):
+                        break
+        finally:
+            proc.kill()
+            proc.wait()
+        return found
+
+    def log_records(
+        self,
+        rev: str,
+        *,
+        fmt: str,
+        paths: Sequence[str] = (),
+        max_count: int | None = None,
+        name_only: bool = False,
+    ) -> bytes:
+        """Raw `git log` output for `rev` in one pass (records separated as `fmt` decides)."""
+        args = ["log", f"--format={fmt}", "-z"]
+        if name_only:
+            args.append("--name-only")
+        if max_count is not None:
+            args.append(f"--max-count={max_count}")
+        args.append(rev)
+        if paths:
+            args += ["--", *paths]
+        return self.run(*args)
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        """True when `ancestor` is reachable from `descendant` (or is the same commit)."""
+        code = subprocess.run(
+            ["git", "merge-base", "--is-ancestor", ancestor, descendant],
+            cwd=self.root,
+            capture_output=True,
+            env={**os.environ, **_ENV},
+            check=False,
+        ).returncode
+        return code == 0
+
+    def merge_base(self, one: str, other: str) -> str | None:
+        """The best common ancestor of two commits, or None when they share no history."""
+        return self.run("merge-base", one, other, check=False).decode().strip() or None
+
+    def changed_files(self, old: str, new: str, *paths: str) -> list[str]:
+        """Paths whose content differs between two commits (renames count as delete + add)."""
+        out = self.run("diff", "--name-only", "-z", "--no-renames", old, new, "--", *paths)
+        return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+
+    def delete_ref(self, ref: str, *, old: str) -> None:
+        """Delete `ref` if it still points at `old` (compare-and-swap); RefMovedError otherwise."""
+        done = subprocess.run(
+            ["git", "update-ref", "-d", ref, old],
+            cwd=self.root,
+            capture_output=True,
+            env={**os.environ, **_ENV},
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RefMovedError(f"{ref} moved while mtx was deleting it ({_first_line(done.stderr)})")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Author and committer lines for fast-import (`Name <email> epoch tz`)."""
+
+    author: str
+    committer: str
+
+
+def identity_of(git: Git) -> Identity:
+    """Who is committing: git's own idents, falling back to `mtx <mtx@localhost>`."""
+
+    def ident(var: str) -> str:
+        out = git.run("var", var, check=False).decode().strip()
+        if out:
+            return out
+        import time
+
+        return f"mtx <mtx@localhost> {int(time.time())} +0000"
+
+    return Identity(ident("GIT_AUTHOR_IDENT"), ident("GIT_COMMITTER_IDENT"))
+
+
+def init_repo(path: Path, *, branch: str = "main") -> Git:
+    """Create a new git repository at `path` with `branch` as its initial branch."""
+    path.mkdir(parents=True, exist_ok=True)
+    git = Git(path)
+    git.run("init", "-q", f"--initial-branch={branch}")
+    return git
+
+
+def find_root(start: Path, marker: str) -> Path | None:
+    """The nearest directory at or above `start` that holds `marker`."""
+    for candidate in (start, *start.parents):
+        if (candidate / marker).is_file():
+            return candidate
+    return None
+
+
+def _first_line(stderr: bytes) -> str:
+    lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
+    for line in lines:
+        if line.startswith(("fatal:", "error:")):
+            return line.split(":", 1)[1].strip()
+    return lines[0] if lines else ""

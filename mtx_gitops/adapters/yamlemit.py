@@ -1,0 +1,134 @@
+"""YAML writing the way kubectl writes it: block style, key order kept, quotes only where needed.
+
+Also renders the fragments the surgical rewrite splices into existing text: one scalar in a given
+quoting style, or a block subtree at a given indentation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import yaml
+
+from mtx_gitops.errors import YamlError
+
+_WIDTH = 1 << 30  # never fold long lines: folded strings make noisy diffs
+_STR = "tag:yaml.org,2002:str"
+_ODD_BREAK = re.compile("[\r\x85\u2028\u2029]")
+
+# Strings other YAML readers (YAML 1.2, go-yaml) take for booleans or numbers are quoted too.
+_DIGITS = "-+0123456789"
+_AMBIGUOUS = (
+    ("tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), "yYnN"),
+    ("tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"), _DIGITS),
+    ("tag:yaml.org,2002:int", re.compile(r"^[-+]?0o[0-7_]+$"), "-+0"),
+)
+
+
+def _represent_str(dumper: Any, data: str) -> Any:
+    # Multi-line text (config files in ConfigMaps) reads best as a literal block; the rarer line
+    # breaks (CR, NEL, LS, PS) are escaped in double quotes so that no raw one reaches the text.
+    style = '"' if _ODD_BREAK.search(data) else "|" if "\n" in data else None
+    return dumper.represent_scalar(_STR, str.__str__(data), style=style)
+
+
+def _represent_list(dumper: Any, data: Sequence[Any]) -> Any:
+    return dumper.represent_list(list(data))
+
+
+def _represent_mapping(dumper: Any, data: Mapping[str, Any]) -> Any:
+    return dumper.represent_dict(dict(data))
+
+
+def _dumper(base: Any, *, indented_sequences: bool) -> Any:
+    """A dumper class over `base` with our representers, quoting rules and no aliases."""
+    attrs: dict[str, Any] = {"ignore_aliases": lambda self, data: True}
+    if indented_sequences:
+        attrs["increase_indent"] = lambda self, flow=False, indentless=False: base.increase_indent(self, flow, False)
+    cls: Any = type("_Dumper", (base,), attrs)
+    cls.add_representer(str, _represent_str)
+    cls.add_representer(tuple, _represent_list)
+    # Subclasses (OrderedDict, str enums, ruamel's commented types) are written as their base type.
+    cls.add_multi_representer(str, _represent_str)
+    cls.add_multi_representer(dict, _represent_mapping)
+    cls.add_multi_representer(list, _represent_list)
+    for tag, regexp, first in _AMBIGUOUS:
+        cls.add_implicit_resolver(tag, regexp, list(first))
+    return cls
+
+
+_REPRESENTER = yaml.representer.SafeRepresenter()
+_FastDumper = _dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper), indented_sequences=False)
+# Indented sequences (`key:\n  - a`) need the pure-Python emitter's indentation hook.
+_IndentedDumper = _dumper(yaml.SafeDumper, indented_sequences=True)
+
+
+def dump_all(docs: Sequence[Any], *, indent: int = 2, indented_sequences: bool = False) -> str:
+    """Block-style YAML for `docs`, `---` between documents."""
+    try:
+        return yaml.dump_all(
+            list(docs),
+            Dumper=_IndentedDumper if indented_sequences else _FastDumper,
+            default_flow_style=False,
+            sort_keys=False,
+            allow_unicode=True,
+            width=_WIDTH,
+            indent=indent,
+        )
+    except (yaml.YAMLError, TypeError) as exc:
+        raise _cannot_write(exc) from None
+
+
+def _cannot_write(exc: Exception) -> YamlError:
+    return YamlError(f"cannot write as YAML: {' '.join(str(exc).split())}")
+
+
+def render_block(data: Any, *, indent: int, step: int, seq_offset: int, newline: str) -> str:
+    """`data` as block YAML lines shifted right by `indent` columns, each line ending in `newline`."""
+    text = dump_all([data], indent=step, indented_sequences=seq_offset > 0)
+    pad = " " * indent
+    lines = text.split("\n")[:-1]
+    return "".join((pad + line if line else line) + newline for line in lines)
+
+
+def render_flow(data: Any) -> str:
+    """A collection in flow style on one line, e.g. `[a, b]`."""
+    try:
+        text: str = yaml.dump(
+            data, Dumper=_FastDumper, default_flow_style=True, sort_keys=False, allow_unicode=True, width=_WIDTH
+        )
+    except (yaml.YAMLError, TypeError) as exc:
+        raise _cannot_write(exc) from None
+    return text.strip()
+
+
+def render_scalar(value: Any, *, style: str | None, flow: bool) -> str | None:
+    """One line of YAML for a scalar (or empty collection), in `style` where that reads back the same.
+
+    None when the value cannot be written on one line here (a non-empty collection).
+    """
+    if isinstance(value, Mapping | list | tuple):
+        if value:
+            return None
+        return "{}" if isinstance(value, Mapping) else "[]"
+    if isinstance(value, str):
+        # A line break would need a block scalar; the double-quoted form escapes it instead.
+        quote = '"' if "\n" in value or _ODD_BREAK.search(value) else style if style in ("'", '"') else None
+        node: yaml.Node = yaml.ScalarNode(_STR, str.__str__(value), style=quote)
+    else:
+        try:
+            node = _REPRESENTER.represent_data(value)
+        except yaml.YAMLError as exc:
+            raise _cannot_write(exc) from None
+    if flow:
+        node = yaml.SequenceNode("tag:yaml.org,2002:seq", [node], flow_style=True)
+    try:
+        text: str = yaml.serialize(node, Dumper=_FastDumper, allow_unicode=True, width=_WIDTH)
+    except (yaml.YAMLError, TypeError) as exc:
+        raise _cannot_write(exc) from None
+    text = text.removesuffix("\n").removesuffix("\n...").removesuffix("\n")
+    if flow:
+        text = text[1:-1]
+    return None if "\n" in text else text

@@ -1,0 +1,102 @@
+"""The YAML adapter: the one door through which mtx reads and writes YAML text.
+
+Loading is hardened (see `yamlsafe`); writing looks like kubectl; `rewrite` edits a file so that
+only the lines that must change do (SPEC §1), and always reads back as the data it was given.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from mtx_gitops.adapters.yamledit import detect_indent
+from mtx_gitops.adapters.yamlemit import dump_all
+from mtx_gitops.adapters.yamlrt import has_explicit_start, roundtrip_rewrite
+from mtx_gitops.adapters.yamlsafe import Document, as_text, parse_documents, same
+from mtx_gitops.adapters.yamlspans import Fallback
+from mtx_gitops.adapters.yamlstream import surgical_rewrite
+from mtx_gitops.errors import YamlError
+
+__all__ = ["dump_documents", "dump_one", "load_documents", "load_one", "rewrite", "to_json_text"]
+
+
+def load_documents(text: str | bytes, *, source: str) -> list[Any]:
+    """Every document of a YAML stream as plain data; empty documents are dropped.
+
+    Raises YamlError (one line naming `source` and the line) for malformed or hostile input.
+    """
+    return [doc.data for doc in parse_documents(as_text(text, source=source), source=source)]
+
+
+def load_one(text: str | bytes, *, source: str) -> Any:
+    """The single document of a config file (mtx.yaml, a link file); None when it is empty."""
+    docs = load_documents(text, source=source)
+    if len(docs) > 1:
+        raise YamlError(f"{source}: expected one YAML document, found {len(docs)}")
+    return docs[0] if docs else None
+
+
+def dump_documents(docs: Sequence[Any]) -> str:
+    """Block-style YAML like kubectl's: key order kept, `---` between documents, no aliases."""
+    return dump_all([doc for doc in docs if doc is not None])
+
+
+def dump_one(data: Any) -> str:
+    """One document as block-style YAML."""
+    return dump_all([data])
+
+
+def to_json_text(data: Any) -> str:
+    """Data as stable, human-readable JSON (key order kept, unicode as is)."""
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def rewrite(text: str, new_docs: Sequence[Any], *, source: str = "unit") -> str:
+    """`text` edited to read as `new_docs`, changing only the lines that must change.
+
+    Comments, key order, quoting and blank lines of untouched lines survive. Tries, in order: splicing
+    the changes into the text, ruamel.yaml's round trip, a fresh dump; the first result that reads
+    back as `new_docs` wins, so the answer is never wrong data.
+    """
+    new = [doc for doc in new_docs if doc is not None]
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    body = text[len(bom) :]
+    try:
+        docs = parse_documents(as_text(body, source=source), source=source)
+    except YamlError:
+        return dump_documents(new)
+    if not docs and not body.strip():
+        return dump_documents(new)
+    if len(docs) == len(new) and all(same(doc.data, data) for doc, data in zip(docs, new, strict=True)):
+        return text
+    try:
+        result = surgical_rewrite(body, docs, new)
+        if _reads_as(result, new, source):
+            return bom + result
+    except (Fallback, YamlError):
+        pass
+    fallback = _roundtrip(body, docs, new)
+    if fallback is not None and _reads_as(fallback, new, source):
+        return bom + fallback
+    return dump_documents(new)
+
+
+def _roundtrip(text: str, docs: list[Document], new: list[Any]) -> str | None:
+    """The ruamel.yaml fallback, or None when ruamel.yaml cannot handle the text."""
+    step, offset = detect_indent(docs[0].node) if docs else (2, 0)
+    explicit = bool(docs) and has_explicit_start(text, docs[0].node.start_mark.index)
+    try:
+        return roundtrip_rewrite(
+            text, [doc.data for doc in docs], new, step=step, offset=offset, explicit_start=explicit
+        )
+    except Exception:  # ruamel.yaml raises many error types; the fresh dump is always there
+        return None
+
+
+def _reads_as(text: str, docs: list[Any], source: str) -> bool:
+    try:
+        loaded = load_documents(text, source=source)
+    except YamlError:
+        return False
+    return len(loaded) == len(docs) and all(same(a, b) for a, b in zip(loaded, docs, strict=True))

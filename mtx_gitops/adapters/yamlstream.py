@@ -1,0 +1,84 @@
+"""Surgical rewrite of a whole YAML stream: match old documents to new ones, then splice.
+
+Documents are matched by Kubernetes identity (apiVersion, kind, namespace, name), so removing or
+inserting one leaves its neighbours' text, comments and `---` lines as they were. Matched documents
+that changed are edited in place by `yamledit.Editor`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from mtx_gitops.adapters.yamledit import Editor, detect_indent
+from mtx_gitops.adapters.yamlsafe import Document, same
+from mtx_gitops.adapters.yamlspans import Fallback
+
+_SEPARATOR = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
+
+
+def surgical_rewrite(text: str, docs: list[Document], new_docs: list[Any]) -> str:
+    """`text` edited so that it reads as `new_docs`; raises Fallback when that needs more than splices."""
+    editor = Editor(text)
+    starts = _region_starts(text, docs)
+    old_keys, new_keys = [_identity(doc.data) for doc in docs], [_identity(new) for new in new_docs]
+    matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        paired = (i2 - i1) if op == "equal" else min(i2 - i1, j2 - j1)
+        for k in range(paired):
+            _edit_document(editor, docs[i1 + k], new_docs[j1 + k])
+        for i in range(i1 + paired, i2):
+            editor.edit(starts[i], starts[i + 1], "")
+        if j2 - j1 > paired:
+            _insert_documents(editor, docs, starts, i2, new_docs[j1 + paired : j2])
+    return editor.apply()
+
+
+def _edit_document(editor: Editor, doc: Document, new: Any) -> None:
+    if same(doc.data, new):
+        return
+    if doc.shared:
+        raise Fallback("anchors or merge keys")
+    editor.indent = detect_indent(doc.node)
+    editor.diff(doc.node, doc.data, new, flow=False)
+
+
+def _insert_documents(editor: Editor, docs: list[Document], starts: list[int], at: int, new: list[Any]) -> None:
+    """New documents before old document `at` (at its `---` line), or at the end of the text."""
+    text, newline = editor.text, editor.newline
+    blocks = ["---" + newline + editor.block(doc, 0) for doc in new]
+    if at == len(docs):
+        lead = "" if not text or text.endswith("\n") else newline
+        editor.edit(len(text), len(text), lead + "".join(blocks))
+    elif text.startswith("---", starts[at]):
+        editor.edit(starts[at], starts[at], "".join(blocks))
+    else:
+        # The first document has no `---`: the new ones go below the file's header comments.
+        line = editor.line_start(docs[at].node.start_mark.index)
+        editor.edit(line, line, "".join(blocks)[3 + len(newline) :] + "---" + newline)
+
+
+def _region_starts(text: str, docs: list[Document]) -> list[int]:
+    """Where each document's text begins (its `---` line), then the end of the text.
+
+    A document owns its `---` line, the comments after it and everything up to the next one.
+    """
+    starts, searched = [], 0
+    for doc in docs:
+        begin = doc.node.start_mark.index
+        separators = list(_SEPARATOR.finditer(text, searched, begin))
+        starts.append(separators[-1].start() if separators else searched)
+        searched = max(begin, doc.node.end_mark.index if doc is not docs[-1] else begin)
+    return [*starts, len(text)]
+
+
+def _identity(data: Any) -> str:
+    """What matches an old document to its new version: the object's identity, else its content."""
+    if isinstance(data, Mapping) and "kind" in data:
+        meta = data.get("metadata")
+        meta = meta if isinstance(meta, Mapping) else {}
+        return json.dumps([data.get("apiVersion"), data["kind"], meta.get("namespace"), meta.get("name")])
+    return json.dumps(data, default=repr)

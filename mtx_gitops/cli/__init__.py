@@ -1,0 +1,1 @@
+"""The thin Typer layer: parse options, call one use case, print its result."""

@@ -1,0 +1,119 @@
+"""Global options (accepted anywhere on the command line) and how commands print results."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from mtx_gitops.errors import UserError
+
+if TYPE_CHECKING:
+    from mtx_gitops.store import Repo
+    from mtx_gitops.transaction import WriteResult
+
+OUTPUTS = ("table", "json", "yaml")
+# Options that mean the same to every command and may appear anywhere (as with kubectl).
+VALUE_OPTIONS = {"--repo", "--branch", "-m", "--message", "-o", "--output", "--changeset"}
+FLAG_OPTIONS = {"--dry-run"}
+
+
+@dataclass
+class Globals:
+    """The global options of one mtx invocation."""
+
+    repo: str | None = None
+    branch: str | None = None
+    message: str | None = None
+    dry_run: bool = False
+    output: str = "table"
+    changeset: str | None = None
+
+    def open_repo(self) -> Repo:
+        """The repository these options name (or the one found by walking up)."""
+        from mtx_gitops.store import Repo
+
+        return Repo.discover(Path(self.repo) if self.repo else None)
+
+    def write_options(self, repo: Repo) -> dict[str, Any]:
+        """branch/message/dry_run for a mutating use case (the current changeset's branch, if any)."""
+        from mtx_gitops.ops.changeset import staging_branch
+
+        branch, note = staging_branch(repo, explicit_branch=self.branch, changeset=self.changeset)
+        if note and self.output == "table":
+            typer.echo(note, err=True)
+        return {"branch": branch, "message": self.message, "dry_run": self.dry_run}
+
+
+def new_app(help: str) -> typer.Typer:
+    """A command group with plain (fast) help output."""
+    return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None)
+
+
+def hoist_globals(argv: list[str]) -> list[str]:
+    """Move global options found anywhere (before `--`) to the front, where the root command reads them."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        name = arg.split("=", 1)[0] if arg.startswith("--") else arg
+        if name in FLAG_OPTIONS:
+            front.append(arg)
+        elif name in VALUE_OPTIONS:
+            if "=" in arg and arg.startswith("--"):
+                front.append(arg)
+            elif i + 1 < len(argv):
+                front += [arg, argv[i + 1]]
+                i += 1
+            else:
+                front.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
+def get_globals(ctx: typer.Context) -> Globals:
+    """The Globals stored by the root callback."""
+    root = ctx.find_root()
+    obj = root.obj
+    if not isinstance(obj, Globals):
+        obj = Globals()
+        root.obj = obj
+    return obj
+
+
+def emit(ctx: typer.Context, data: Any, *, table: Any = None) -> None:
+    """Print `data` as JSON or YAML, or call `table()` to draw it for humans."""
+    g = get_globals(ctx)
+    if g.output == "json":
+        sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+    elif g.output == "yaml":
+        from mtx_gitops.adapters import yamlio
+
+        sys.stdout.write(yamlio.dump_one(data))
+    elif table is not None:
+        table()
+    else:
+        sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def emit_write(ctx: typer.Context, result: WriteResult) -> None:
+    """Print the outcome of a mutating command."""
+    from mtx_gitops.cli.tables import print_write
+
+    emit(ctx, result.as_json(), table=lambda: print_write(result))
+
+
+def check_output(value: str) -> str:
+    if value not in OUTPUTS:
+        raise UserError(f"invalid output format {value!r}: expected one of {', '.join(OUTPUTS)}")
+    return value

@@ -1,0 +1,156 @@
+"""`mtx render`, `mtx apply`, `mtx status` and `mtx worker`: delivery of spaces to their targets."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from mtx_gitops.cli.context import emit, get_globals
+
+SpaceGlob = Annotated[str, typer.Option("--space", "-s", help="Space slug or glob ('*' for all).")]
+
+
+def register(root: typer.Typer) -> None:
+    """Add the top-level delivery commands."""
+    root.command("render")(render)
+    root.command("apply")(apply)
+    root.command("status")(status)
+    root.command("worker")(worker)
+
+
+def render(
+    ctx: typer.Context,
+    space: SpaceGlob = "*",
+    out: Annotated[Path | None, typer.Option("--out", help="Write one file per unit under DIR/<space>/.")] = None,
+) -> None:
+    """The exact manifests a worker would apply (namespace, labels, commit annotation filled in)."""
+    from mtx_gitops.delivery.commands import render_spaces
+
+    g = get_globals(ctx)
+    repo = g.open_repo()
+    plans = render_spaces(repo, repo.snapshot(g.branch or "HEAD"), space_glob=space, out=out)
+    objects = [obj for plan in plans for obj in plan.objects]
+    if out is not None:
+        emit(
+            ctx,
+            {"out": str(out), "spaces": [p.space for p in plans], "objects": len(objects)},
+            table=lambda: typer.echo(f"wrote {len(objects)} objects of {len(plans)} space(s) under {out}"),
+        )
+    elif g.output == "json":
+        emit(ctx, objects)
+    else:
+        from mtx_gitops.adapters.yamlio import dump_documents
+
+        sys.stdout.write(dump_documents(objects))
+
+
+def apply(
+    ctx: typer.Context,
+    space: SpaceGlob = "",
+    prune: Annotated[bool, typer.Option("--prune", help="Delete live objects of the space that left git.")] = False,
+    allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Let --prune empty a space.")] = False,
+) -> None:
+    """Server-side apply spaces to their targets (validated by server dry-run first; --dry-run: only that)."""
+    from mtx_gitops.delivery.commands import apply_spaces
+    from mtx_gitops.errors import UserError
+
+    if not space:
+        raise UserError("missing --space (use '*' for every space)")
+    g = get_globals(ctx)
+    repo = g.open_repo()
+    results = apply_spaces(
+        repo,
+        repo.snapshot(g.branch or "HEAD"),
+        space_glob=space,
+        prune=prune,
+        allow_empty=allow_empty,
+        dry_run=g.dry_run,
+    )
+    emit(ctx, results, table=lambda: _print_apply(results))
+
+
+def status(ctx: typer.Context, space: SpaceGlob = "*") -> None:
+    """Per object: git vs live revision, Synced/OutOfSync/Drifted/Missing, health and ready x/y."""
+    from mtx_gitops.cli.tables import print_rows
+    from mtx_gitops.delivery.commands import status_spaces
+
+    g = get_globals(ctx)
+    repo = g.open_repo()
+    rows = status_spaces(repo, repo.snapshot(g.branch or "HEAD"), space_glob=space)
+    table = [_status_cells(row) for row in rows]
+    columns = [("UNIT", "unit"), ("OBJECT", "object"), ("REVISION", "revision"), ("SYNC", "sync"),
+               ("HEALTH", "health"), ("READY", "ready"), ("PODS", "pods")]  # fmt: skip
+    emit(ctx, rows, table=lambda: print_rows(table, columns, title="Status"))
+
+
+def worker(
+    ctx: typer.Context,
+    interval: Annotated[float, typer.Option("--interval", help="Seconds between looks at the branch.")] = 30.0,
+    once: Annotated[bool, typer.Option("--once", help="Deliver the branch tip once and exit.")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="Also delete objects whose units left git.")] = False,
+    lease_target: Annotated[str | None, typer.Option(help="Target whose cluster holds the leader Lease.")] = None,
+    lease_namespace: Annotated[str, typer.Option(help="Namespace of the leader Lease.")] = "default",
+    identity: Annotated[str | None, typer.Option(help="This worker's name in the Lease (default host-pid).")] = None,
+) -> None:
+    """Keep every space with a target applied from --repo URL|PATH --branch B (SIGTERM: finish, exit 0)."""
+    from mtx_gitops.delivery.commands import worker as run
+
+    g = get_globals(ctx)
+    location = g.repo or str(g.open_repo().root)
+    code = run(
+        location=location,
+        branch=g.branch,
+        interval=interval,
+        once=once,
+        prune=prune,
+        lease_target=lease_target,
+        lease_namespace=lease_namespace,
+        identity=identity,
+        log=_log_line,
+    )
+    raise typer.Exit(code)
+
+
+def _log_line(line: str) -> None:
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    sys.stdout.write(f"{stamp} {line}\n")
+    sys.stdout.flush()
+
+
+def _status_cells(row: dict[str, Any]) -> dict[str, str]:
+    git, live = (row["git_revision"] or "")[:7], (row["live_revision"] or "-")[:7]
+    return {
+        "unit": f"{row['space']}/{row['unit']}",
+        "object": f"{row['kind']}/{row['name']}",
+        "revision": git if git == live else f"{git} (live {live})",
+        "sync": row["sync"] + (f": {', '.join(row['drift'])}" if row.get("drift") else ""),
+        "health": row["health"],
+        "ready": row["ready"],
+        "pods": _pods(row["pods"]),
+    }
+
+
+def _pods(pods: dict[str, int] | None) -> str:
+    if not pods:
+        return "-"
+    mark = " ✓" if pods["total"] and pods["running"] == pods["total"] else ""
+    return f"{pods['running']}/{pods['total']} Running{mark}"
+
+
+def _print_apply(results: list[dict[str, Any]]) -> None:
+    from mtx_gitops.cli.tables import console
+
+    for result in results:
+        if "written" in result:
+            console.print(f"[bold]{result['space']}[/]: wrote {len(result['written'])} file(s)")
+            continue
+        summary = ", ".join(f"{count} {name}" for name, count in result["summary"].items() if count)
+        verb = "would apply" if result["dry_run"] else "applied"
+        console.print(f"[bold]{result['space']}[/]: {verb} {(result['commit'] or '')[:12]} ({summary or 'nothing'})")
+        for action in result["actions"]:
+            if action["action"] != "unchanged":
+                console.print(f"  {action['action']:<9} {action['object']}", markup=False)

@@ -1,0 +1,121 @@
+"""`mtx init`, `mtx space …` and `mtx target …`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mtx_gitops.cli.context import emit, emit_write, get_globals, new_app
+
+app = new_app("Spaces: directories of units, with labels, a target and a namespace.")
+target_app = new_app("Targets: where spaces are delivered (stored in mtx.yaml).")
+
+Labels = Annotated[list[str] | None, typer.Option("--label", "-l", help="Label k=v (repeatable).")]
+
+
+def register(root: typer.Typer) -> None:
+    """Add the top-level `init` command."""
+    root.command("init")(init)
+
+
+def init(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="Directory for the new config repo.")] = Path("."),
+    example: Annotated[str | None, typer.Option(help="Seed base/ with a bundled example: traderx.")] = None,
+) -> None:
+    """Make a new config repo: mtx.yaml, base/, spaces/ and a first commit."""
+    from mtx_gitops.ops.spaces import init as do_init
+
+    emit_write(ctx, do_init(directory, example=example, message=get_globals(ctx).message))
+
+
+@app.command("create")
+def create(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Space slug (DNS-1123 label).")],
+    label: Labels = None,
+    target: Annotated[str | None, typer.Option(help="Target that delivers this space.")] = None,
+    namespace: Annotated[str | None, typer.Option(help="Namespace of its objects (default: the space).")] = None,
+) -> None:
+    """Create a space."""
+    from mtx_gitops.ops.spaces import create_space, parse_labels
+
+    g = get_globals(ctx)
+    repo = g.open_repo()
+    emit_write(ctx, create_space(repo, name, labels=parse_labels(label or []), target=target,
+                                 namespace=namespace, **g.write_options(repo)))
+
+
+@app.command("update")
+def update(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Space slug.")],
+    label: Labels = None,
+    target: Annotated[str | None, typer.Option(help="Target that delivers this space.")] = None,
+    namespace: Annotated[str | None, typer.Option(help="Namespace for the space's objects.")] = None,
+) -> None:
+    """Change a space's labels, target or namespace."""
+    from mtx_gitops.ops.spaces import parse_labels, update_space
+
+    g = get_globals(ctx)
+    repo = g.open_repo()
+    emit_write(ctx, update_space(repo, name, labels=parse_labels(label or []), target=target,
+                                 namespace=namespace, **g.write_options(repo)))
+
+
+@app.command("list")
+def list_(ctx: typer.Context) -> None:
+    """List spaces with their labels, target, namespace and unit count."""
+    from mtx_gitops.cli.tables import print_rows
+
+    g = get_globals(ctx)
+    snap = g.open_repo().snapshot(g.branch or "HEAD")
+    rows = [{**s.as_json(), "units": len(snap.unit_names(s.name))} for s in snap.spaces()]
+    emit(ctx, rows, table=lambda: print_rows(rows, [("SPACE", "space"), ("LABELS", "labels"), (
+        "TARGET", "target"), ("NAMESPACE", "namespace"), ("UNITS", "units")], title="Spaces"))
+
+
+@app.command("delete")
+def delete(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Space slug.")],
+    force: Annotated[bool, typer.Option("--force", help="Delete its units too, even if others link to them.")] = False,
+) -> None:
+    """Delete a space (refuses while it holds units, unless --force)."""
+    from mtx_gitops.ops.spaces import delete_space
+
+    g = get_globals(ctx)
+    repo = g.open_repo()
+    emit_write(ctx, delete_space(repo, name, force=force, **g.write_options(repo)))
+
+
+@target_app.command("create")
+def target_create(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Target slug.")],
+    kind: Annotated[str, typer.Option(help="kubernetes or directory.")] = "directory",
+    kubeconfig: Annotated[str | None, typer.Option(help="Kubeconfig path (may be ${ENV_VAR}).")] = None,
+    context: Annotated[str | None, typer.Option(help="Kubeconfig context.")] = None,
+    path: Annotated[str | None, typer.Option(help="Directory for rendered manifests (kind directory).")] = None,
+) -> None:
+    """Define where spaces are delivered."""
+    from mtx_gitops.ops.spaces import create_target
+
+    g = get_globals(ctx)
+    repo = g.open_repo()
+    emit_write(ctx, create_target(repo, name, kind=kind, kubeconfig=kubeconfig, context=context, path=path,
+                                  branch=g.branch, message=g.message, dry_run=g.dry_run))
+
+
+@target_app.command("list")
+def target_list(ctx: typer.Context) -> None:
+    """List targets and the spaces they deliver."""
+    from mtx_gitops.cli.tables import print_rows
+    from mtx_gitops.ops.spaces import list_targets
+
+    g = get_globals(ctx)
+    rows = list_targets(g.open_repo().snapshot(g.branch or "HEAD"))
+    emit(ctx, rows, table=lambda: print_rows(rows, [("TARGET", "target"), ("KIND", "kind"), (
+        "KUBECONFIG", "kubeconfig"), ("PATH", "path"), ("SPACES", "spaces")], title="Targets"))

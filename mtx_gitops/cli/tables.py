@@ -1,0 +1,60 @@
+"""Human output: rich tables and one-line summaries drawn from the same result objects as JSON."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from mtx_gitops.transaction import WriteResult
+
+console = Console(highlight=False, soft_wrap=True)
+
+
+def print_write(result: WriteResult) -> None:
+    """A commit (or dry run) summary, its units and every conflict."""
+    changed = [u for u in result.units if u.changed]
+    if result.dry_run:
+        console.print(f"[bold]dry run[/]: {len(changed)} unit(s) would change on {result.branch}; nothing written")
+        if result.diff:
+            console.print(result.diff, markup=False, highlight=False, end="")
+    elif result.commit:
+        console.print(f"[green]✓[/] committed [bold]{result.commit[:12]}[/] on {result.branch}: "
+                      f"{len(changed)} unit(s) changed")
+    else:
+        console.print(f"nothing to change: {len(changed)} units changed, no commit")
+    for unit in result.units:
+        mark = "[yellow]⚡[/]" if unit.changed else "[dim]·[/]"
+        note = f" [dim]({unit.note})[/]" if unit.note else ""
+        console.print(f"  {mark} {unit.space}/{unit.unit}{note}")
+        for c in unit.conflicts:
+            console.print(f"    [red]conflict[/] {c.path}: base {c.base!r}, upstream {c.upstream!r}, "
+                          f"local {c.local!r} → kept {c.resolution}", markup=True)
+    for note in result.notes:
+        console.print(f"  [dim]{note}[/]")
+
+
+def print_rows(rows: list[dict[str, Any]], columns: list[tuple[str, str]], *, title: str | None = None) -> None:
+    """A table of JSON rows: `columns` is (header, key) pairs."""
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for header, _key in columns:
+        table.add_column(header)
+    for row in rows:
+        table.add_row(*[_cell(row.get(key)) for _header, key in columns])
+    console.print(table)
+    if not rows:
+        console.print("0 units" if title is None else f"0 {title.lower()}")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items()) if value else "-"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)

@@ -1,0 +1,99 @@
+"""`mtx tutorial`, `mtx tutorial setup N`, `mtx tutorial deploy N`: the MicroTraderX stages (SPEC §7).
+
+The tutorial runs real mtx commands; this module gives it `execute_in_process`, which runs one
+command line through `main` in this process (the tutorial package may not import the CLI).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mtx_gitops.cli.context import get_globals
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from mtx_gitops.tutorial.runner import Outcome
+
+app = typer.Typer(help="The seven MicroTraderX stages of the guide, as real mtx commands, drawn.",
+                  invoke_without_command=True)
+
+Stage = Annotated[int, typer.Argument(help="Stage number, 1 to 7.", min=1, max=7)]
+DEFAULT_DIR = "microtraderx"
+
+
+def execute_in_process(argv: Sequence[str], stdin: bytes) -> Outcome:
+    """Run `mtx ARGV` in this process with `stdin`, capturing its exit code and output."""
+    from mtx_gitops.cli.main import main
+    from mtx_gitops.tutorial.runner import Outcome
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.stdout, sys.stderr, sys.stdin
+    sys.stdout, sys.stderr = out, err
+    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
+    try:
+        main(list(argv))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.stdout, sys.stderr, sys.stdin = saved
+    return Outcome(code, out.getvalue(), err.getvalue())
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    # Pipes and logs get 100 columns (rich's default of 80 squeezes three regions side by side).
+    piped = not sys.stdout.isatty() and "COLUMNS" not in os.environ
+    return Console(highlight=False, width=100 if piped else None)
+
+
+def _repo(ctx: typer.Context, default: str) -> Path:
+    return Path(get_globals(ctx).repo or os.environ.get("MTX_REPO") or default)
+
+
+@app.callback()
+def tutorial(
+    ctx: typer.Context,
+    kubeconfig: Annotated[str | None, typer.Option(
+        help="Deploy every stage to this cluster instead of the directory targets.")] = None,
+) -> None:
+    """Run all seven stages (set up, then deploy) in a fresh temp dir, or in --repo DIR."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from mtx_gitops.tutorial.course import run_course
+
+    root = _repo(ctx, "") if get_globals(ctx).repo or os.environ.get("MTX_REPO") else Path(
+        tempfile.mkdtemp(prefix="mtx-tutorial-"))
+    run_course(root, execute=execute_in_process, console=_console(), kubeconfig=kubeconfig)
+
+
+@app.command("setup")
+def setup(ctx: typer.Context, stage: Stage) -> None:
+    """Bring the config repo (--repo, default ./microtraderx) to the end of stage N, drawing each stage."""
+    from mtx_gitops.tutorial.course import setup as do_setup
+
+    do_setup(_repo(ctx, DEFAULT_DIR), stage, execute=execute_in_process, console=_console())
+
+
+@app.command("deploy")
+def deploy(
+    ctx: typer.Context,
+    stage: Stage,
+    kubeconfig: Annotated[str | None, typer.Option(
+        envvar="KUBECONFIG", help="Deploy to this cluster (default: the directory targets, no cluster).")] = None,
+) -> None:
+    """Deliver the spaces stage N deploys and draw what landed (manifests, or pods Running ✓)."""
+    from mtx_gitops.tutorial.deploy import deploy as do_deploy
+
+    chosen = kubeconfig.split(os.pathsep)[0] if kubeconfig else None
+    do_deploy(_repo(ctx, DEFAULT_DIR), stage, execute=execute_in_process, console=_console(), kubeconfig=chosen)

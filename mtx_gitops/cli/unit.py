@@ -1,0 +1,189 @@
+"""`mtx unit …`: create, read, copy, update (patch, upgrade, lateral merge) and delete units."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from mtx_gitops.cli.context import emit, emit_write, get_globals, new_app
+from mtx_gitops.errors import UserError
+
+app = new_app("Units: one YAML file of Kubernetes documents in a space.")
+
+SpaceOpt = Annotated[str, typer.Option("--space", "-s", help="Space slug.")]
+SpaceGlob = Annotated[str, typer.Option("--space", "-s", help="Space slug or glob ('*' for all).")]
+Where = Annotated[str | None, typer.Option("--where", help="WHERE expression selecting units.")]
+
+
+@app.command("create")
+def create(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(help="Unit slug (omit with only --upstream-space to link all).")] = None,
+    file: Annotated[str | None, typer.Argument(help="Manifest file, or - for stdin.")] = None,
+    space: SpaceOpt = "",
+    upstream_space: Annotated[str | None, typer.Option(help="Space of the upstream unit.")] = None,
+    upstream_unit: Annotated[str | None, typer.Option(help="Upstream unit (default: same name).")] = None,
+) -> None:
+    """Create a unit from a file or stdin, or as a linked copy of an upstream unit."""
+    from mtx_gitops.core.model import UnitRef
+    from mtx_gitops.ops.inputs import read_input
+    from mtx_gitops.ops.units import create_unit, link_space
+
+    g = get_globals(ctx)
+    repo = g.open_repo()
+    opts = g.write_options(repo)
+    _need_space(space)
+    if name is None:
+        if not upstream_space or upstream_unit or file:
+            raise UserError("give a unit name, or only --upstream-space to link every unit of that space")
+        emit_write(ctx, link_space(repo, space, upstream_space, **opts))
+        return
+    ref = UnitRef(space, name)
+    if upstream_space or upstream_unit:
+        if file:
+            raise UserError("give either FILE or --upstream-space/--upstream-unit, not both")
+        if not upstream_space:
+            raise UserError("--upstream-unit needs --upstream-space")
+        upstream = UnitRef(upstream_space, upstream_unit or name)
+        emit_write(ctx, create_unit(repo, ref, None, upstream=upstream, **opts))
+        return
+    if file is None:
+        raise UserError("give the unit's manifest FILE (or - for stdin), or --upstream-space")
+    data = read_input(file, repo_root=repo.root, what="manifest file")
+    emit_write(ctx, create_unit(repo, ref, data, source=file, **opts))
+
+
+@app.command("get")
+def get(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Unit slug.")], space: SpaceOpt = "") -> None:
+    """Show one unit (its documents, upstream and whether an upgrade is pending)."""
+    from mtx_gitops.cli.tables import console
+    from mtx_gitops.core.model import UnitRef
+    from mtx_gitops.ops.query import get_unit
+
+    g = get_globals(ctx)
+    _need_space(space)
+    snap = g.open_repo().snapshot(g.branch or "HEAD")
+    data = get_unit(snap, UnitRef(space, name))
+
+    def table() -> None:
+        up = data["upstream"]
+        console.print(f"[bold]{space}/{name}[/]  kinds: {', '.join(data['kinds'])}  "
+                      f"upstream: {up['space'] + '/' + up['unit'] if up else '-'}  "
+                      f"upgrade needed: {'yes' if data['upgrade_needed'] else 'no'}  "
+                      f"revision: {(data['revision'] or '-')[:12]}")
+        console.print(snap.text(UnitRef(space, name)), markup=False, highlight=False, end="")
+
+    emit(ctx, data, table=table)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    space: SpaceGlob = "*",
+    where: Where = None,
+    no_data: Annotated[bool, typer.Option("--no-data", help="Leave the documents out of JSON/YAML.")] = False,
+) -> None:
+    """List units of the spaces matching --space, filtered by --where."""
+    from mtx_gitops.cli.tables import print_rows
+    from mtx_gitops.ops.query import list_units
+
+    g = get_globals(ctx)
+    snap = g.open_repo().snapshot(g.branch or "HEAD")
+    rows = list_units(snap, space, where=where, with_data=not no_data and g.output != "table")
+    for row in rows:
+        up = row["upstream"]
+        row["upstream_ref"] = f"{up['space']}/{up['unit']}" if up else None
+    emit(ctx, rows, table=lambda: print_rows(rows, [("SPACE", "space"), ("UNIT", "unit"), ("KINDS", "kinds"), (
+        "UPSTREAM", "upstream_ref"), ("UPGRADE-NEEDED", "upgrade_needed")]))
+
+
+@app.command("copy")
+def copy(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Unit slug.")],
+    from_: Annotated[str, typer.Option("--from", help="Source space.")],
+    to: Annotated[str, typer.Option("--to", help="Target space.")],
+) -> None:
+    """Promote a unit by copying its content to another space."""
+    from mtx_gitops.ops.units import copy_unit
+
+    g = get_globals(ctx)
+    repo = g.open_repo()
+    emit_write(ctx, copy_unit(repo, name, source_space=from_, target_space=to, **g.write_options(repo)))
+
+
+@app.command("delete")
+def delete(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Unit slug.")],
+    space: SpaceOpt = "",
+    force: Annotated[bool, typer.Option("--force", help="Delete even if other units name it upstream.")] = False,
+) -> None:
+    """Delete a unit (refuses while other units name it upstream)."""
+    from mtx_gitops.core.model import UnitRef
+    from mtx_gitops.ops.units import delete_unit
+
+    g = get_globals(ctx)
+    repo = g.open_repo()
+    _need_space(space)
+    emit_write(ctx, delete_unit(repo, UnitRef(space, name), force=force, **g.write_options(repo)))
+
+
+@app.command("update")
+def update(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(help="Unit slug (optional with --upgrade).")] = None,
+    space: SpaceGlob = "",
+    patch: Annotated[str | None, typer.Option("--patch", help="Patch as JSON.")] = None,
+    patch_file: Annotated[str | None, typer.Option("--patch-file", help="Patch from a file (- for stdin).")] = None,
+    type_: Annotated[str, typer.Option("--type", help="strategic, merge or json.")] = "strategic",
+    upgrade: Annotated[bool, typer.Option("--upgrade", help="Merge upstream changes into the units.")] = False,
+    where: Where = None,
+    on_conflict: Annotated[str, typer.Option(help="local (default), upstream or fail.")] = "local",
+    merge_unit: Annotated[str | None, typer.Option(help="Lateral merge: carry SPACE/UNIT's change here.")] = None,
+    merge_base: Annotated[str | None, typer.Option(help="Source revision the change starts from.")] = None,
+    merge_end: Annotated[str | None, typer.Option(help="Source revision the change ends at.")] = None,
+) -> None:
+    """Edit a unit by patch, push upstream upgrades, or merge another unit's change laterally."""
+    from mtx_gitops.core.model import POLICIES, UnitRef
+
+    g = get_globals(ctx)
+    _need_space(space)
+    modes = [patch is not None or patch_file is not None, upgrade, merge_unit is not None]
+    if sum(modes) != 1:
+        raise UserError("give exactly one of --patch/--patch-file, --upgrade or --merge-unit")
+    if on_conflict not in POLICIES:
+        raise UserError(f"invalid --on-conflict {on_conflict!r}: expected local, upstream or fail")
+    repo = g.open_repo()
+    opts = g.write_options(repo)
+    if upgrade:
+        from mtx_gitops.ops.upgrade import upgrade_units
+
+        emit_write(ctx, upgrade_units(repo, space, unit=name, where=where, policy=on_conflict,  # type: ignore[arg-type]
+                                      **opts))
+        return
+    if name is None:
+        raise UserError("give the unit to update")
+    ref = UnitRef(space, name)
+    if merge_unit is not None:
+        from mtx_gitops.ops.lateral import merge_from
+
+        emit_write(ctx, merge_from(repo, ref, merge_unit, merge_base=merge_base, merge_end=merge_end,
+                                   policy=on_conflict, **opts))  # type: ignore[arg-type]
+        return
+    from mtx_gitops.ops.inputs import read_input
+    from mtx_gitops.ops.patching import patch_unit
+
+    if type_ not in ("strategic", "merge", "json"):
+        raise UserError(f"invalid --type {type_!r}: expected strategic, merge or json")
+    if patch is not None and patch_file is not None:
+        raise UserError("give --patch or --patch-file, not both")
+    source = "--patch" if patch is not None else f"--patch-file {patch_file}"
+    text = patch if patch is not None else read_input(patch_file or "-", what="patch file").decode("utf-8", "replace")
+    emit_write(ctx, patch_unit(repo, ref, text, patch_type=type_, source=source, **opts))  # type: ignore[arg-type]
+
+
+def _need_space(space: str) -> None:
+    if not space:
+        raise UserError("missing --space")

@@ -1,0 +1,159 @@
+"""The repo model as plain frozen data: spaces, units, upstream links, conflicts, repo layout."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from mtx_gitops.errors import YamlError
+
+Policy = Literal["local", "upstream", "fail"]
+POLICIES: tuple[str, ...] = ("local", "upstream", "fail")
+
+SPACES_DIR = "spaces"
+BASE_DIR = "base"
+CONFIG_FILE = "mtx.yaml"
+META_DIR = ".mtx"
+
+
+def unit_path(space: str, unit: str) -> str:
+    """Repo path of a unit file."""
+    return f"{SPACES_DIR}/{space}/{unit}.yaml"
+
+
+def space_meta_path(space: str) -> str:
+    """Repo path of a space's metadata (labels, target, namespace)."""
+    return f"{SPACES_DIR}/{space}/{META_DIR}/space.yaml"
+
+
+def link_path(space: str, unit: str) -> str:
+    """Repo path of a unit's upstream link and merge base (one file per unit: PRs never collide)."""
+    return f"{SPACES_DIR}/{space}/{META_DIR}/links/{unit}.yaml"
+
+
+@dataclass(frozen=True, order=True)
+class UnitRef:
+    """A unit's address: space slug and unit slug."""
+
+    space: str
+    unit: str
+
+    def __str__(self) -> str:
+        return f"{self.space}/{self.unit}"
+
+    def as_json(self) -> dict[str, str]:
+        return {"space": self.space, "unit": self.unit}
+
+
+@dataclass(frozen=True)
+class Link:
+    """A downstream unit's upstream and the merge base: the upstream blob it last merged."""
+
+    upstream: UnitRef
+    base_blob: str
+    base_commit: str | None = None
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "upstream": self.upstream.as_json(),
+            "mergeBase": {"blob": self.base_blob, "commit": self.base_commit},
+        }
+
+    @staticmethod
+    def from_data(data: Any, *, source: str) -> Link:
+        try:
+            up = data["upstream"]
+            base = data["mergeBase"]
+            return Link(UnitRef(str(up["space"]), str(up["unit"])), str(base["blob"]), base.get("commit"))
+        except (KeyError, TypeError) as exc:
+            raise YamlError(f"{source}: not a valid upstream link ({exc})") from None
+
+
+@dataclass(frozen=True)
+class Space:
+    """A space: a directory of units with labels, an optional target and namespace."""
+
+    name: str
+    labels: Mapping[str, str] = field(default_factory=dict)
+    target: str | None = None
+    namespace: str | None = None
+
+    def as_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"labels": dict(self.labels)}
+        if self.target:
+            data["target"] = self.target
+        if self.namespace:
+            data["namespace"] = self.namespace
+        return data
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "space": self.name,
+            "labels": dict(self.labels),
+            "target": self.target,
+            "namespace": self.namespace,
+        }
+
+    @staticmethod
+    def from_data(name: str, data: Any) -> Space:
+        data = data if isinstance(data, dict) else {}
+        labels = data.get("labels") or {}
+        return Space(
+            name, {str(k): str(v) for k, v in labels.items()}, data.get("target"), data.get("namespace")
+        )
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A field changed differently upstream and locally, and how it was resolved."""
+
+    path: str
+    base: Any
+    upstream: Any
+    local: Any
+    resolution: str
+    document: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        data = {
+            "path": self.path,
+            "base": self.base,
+            "upstream": self.upstream,
+            "local": self.local,
+            "resolution": self.resolution,
+        }
+        if self.document:
+            data["document"] = self.document
+        return data
+
+
+def document_identity(doc: Any) -> str:
+    """group/kind/namespace/name of a Kubernetes document, as one string."""
+    if not isinstance(doc, dict):
+        return "?"
+    api = str(doc.get("apiVersion", ""))
+    group = api.rsplit("/", 1)[0] if "/" in api else ""
+    meta = doc.get("metadata")
+    meta = meta if isinstance(meta, dict) else {}
+    return f"{group}/{doc.get('kind', '')}/{meta.get('namespace', '') or ''}/{meta.get('name', '')}"
+
+
+def validate_documents(docs: list[Any], *, source: str) -> list[dict[str, Any]]:
+    """Check that every document is a Kubernetes object (apiVersion, kind, metadata.name)."""
+    docs = [doc for doc in docs if doc is not None]
+    if not docs:
+        raise YamlError(f"{source}: no Kubernetes documents")
+    for index, doc in enumerate(docs, start=1):
+        where = f"{source} document {index}"
+        if isinstance(doc, list):
+            raise YamlError(f"{where}: a top-level list is not a Kubernetes object")
+        if not isinstance(doc, dict):
+            raise YamlError(f"{where}: expected a mapping, got {type(doc).__name__}")
+        for key in ("apiVersion", "kind"):
+            if not isinstance(doc.get(key), str) or not doc.get(key):
+                raise YamlError(f"{where}: missing {key}")
+        meta = doc.get("metadata")
+        if not isinstance(meta, dict) or not isinstance(meta.get("name"), str) or not meta.get("name"):
+            raise YamlError(f"{where}: missing metadata.name")
+    return docs

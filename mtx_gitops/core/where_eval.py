@@ -1,0 +1,239 @@
+"""Evaluate a parsed WHERE expression against units, and say what of a unit it reads.
+
+An expression is compiled once into nested closures (cached per parsed tree), so evaluating it
+over thousands of units does no tree walking, no type dispatch and no path parsing per unit.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from mtx_gitops.core import where_ast as ast
+from mtx_gitops.core.paths import as_text, getter
+from mtx_gitops.errors import WhereError
+
+
+class WhereSubject(Protocol):
+    """What WHERE can see of a unit; plain attributes or properties both satisfy it."""
+
+    @property
+    def slug(self) -> str: ...
+    @property
+    def space(self) -> str: ...
+    @property
+    def labels(self) -> Mapping[str, str]: ...
+    @property
+    def space_labels(self) -> Mapping[str, str]: ...
+    @property
+    def upstream_unit(self) -> str | None: ...
+    @property
+    def upstream_space(self) -> str | None: ...
+    @property
+    def upgrade_needed(self) -> bool: ...
+    @property
+    def kinds(self) -> Sequence[str]: ...
+    @property
+    def head_revision_num(self) -> int: ...
+    @property
+    def documents(self) -> Sequence[Mapping[str, Any]]: ...
+    @property
+    def text(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A plain WhereSubject; `kinds` defaults to the `kind` of each of `documents`."""
+
+    slug: str
+    space: str
+    labels: Mapping[str, str] = field(default_factory=dict)
+    space_labels: Mapping[str, str] = field(default_factory=dict)
+    upstream_unit: str | None = None
+    upstream_space: str | None = None
+    upgrade_needed: bool = False
+    kinds: Sequence[str] = ()
+    head_revision_num: int = 0
+    documents: Sequence[Mapping[str, Any]] = ()
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.kinds and self.documents:
+            kinds = tuple(str(doc["kind"]) for doc in self.documents if doc.get("kind") is not None)
+            object.__setattr__(self, "kinds", kinds)
+
+
+Test = Callable[[WhereSubject], bool]
+Values = Callable[[WhereSubject], Sequence[Any]]
+
+_ORDER: dict[str, Callable[[Any, Any], Any]] = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    ">": operator.gt,
+    "<=": operator.le,
+    ">=": operator.ge,
+}
+# Compiled trees by id(); each entry keeps its tree alive, so an id cannot be reused while cached.
+_COMPILED: dict[int, tuple[ast.Expr, Test]] = {}
+_COMPILED_MAX = 256
+
+
+def evaluate(expr: ast.Expr, subject: WhereSubject) -> bool:
+    """True when `subject` satisfies `expr`; WhereError when a path meets a value of the wrong type."""
+    entry = _COMPILED.get(id(expr))
+    if entry is None or entry[0] is not expr:
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
+        entry = _COMPILED[id(expr)] = (expr, compile_where(expr))
+    return entry[1](subject)
+
+
+def compile_where(expr: ast.Expr) -> Test:
+    """A function of a subject equivalent to `evaluate(expr, subject)`."""
+    if isinstance(expr, ast.And | ast.Or):
+        return _junction([compile_where(part) for part in expr.parts], every=isinstance(expr, ast.And))
+    if isinstance(expr, ast.Not):
+        inner = compile_where(expr.expr)
+        return lambda subject: not inner(subject)
+    if isinstance(expr, ast.Contains):
+        needle = expr.needle
+        return lambda subject: needle in subject.text
+    values = _values(expr.attr)
+    if isinstance(expr, ast.Compare) and expr.value is None:
+        # `= null` holds when no value is there (or only nulls); `!= null` when some value is.
+        wanted = expr.op == "!="
+        return lambda subject: any(value is not None for value in values(subject)) is wanted
+    return _some(values, _test(expr))
+
+
+def _junction(parts: list[Test], *, every: bool) -> Test:
+    if len(parts) == 2:  # the common case, without a generator per unit
+        first, second = parts
+        if every:
+            return lambda subject: first(subject) and second(subject)
+        return lambda subject: first(subject) or second(subject)
+    if every:
+        return lambda subject: all(part(subject) for part in parts)
+    return lambda subject: any(part(subject) for part in parts)
+
+
+def _some(values: Values, test: Callable[[Any], bool]) -> Test:
+    """A predicate holds when some non-null value of the attribute passes `test`."""
+
+    def some(subject: WhereSubject) -> bool:
+        try:
+            for value in values(subject):
+                if value is not None and test(value):
+                    return True
+        except WhereError as error:
+            raise WhereError(f"{error} (in {subject.space}/{subject.slug})") from None
+        return False
+
+    return some
+
+
+def _test(node: ast.Compare | ast.In) -> Callable[[Any], bool]:
+    """The check one value must pass."""
+    if isinstance(node, ast.In):
+        return _listed(node)
+    if node.pattern is not None:
+        search = node.pattern.search
+        return lambda value: (text := _pattern_text(value)) is not None and search(text) is not None
+    literal, op, compare = node.value, node.op, _ORDER[node.op]
+    literal_type, literal_kind = type(literal), ast.type_name(literal)
+
+    def test(value: Any) -> bool:
+        if type(value) is not literal_type:
+            value, kind = _typed(value)
+            if kind != literal_kind:
+                if op in ("=", "!="):
+                    return op == "!="
+                raise WhereError(
+                    f"invalid WHERE: type mismatch: {node.attr.text} is a {kind}, "
+                    f"{ast.format_value(literal)} is a {literal_kind}"
+                )
+        return bool(compare(value, literal))
+
+    return test
+
+
+def _listed(node: ast.In) -> Callable[[Any], bool]:
+    # Options grouped by type, so 1 and true (equal in Python) stay apart.
+    options: dict[str, set[Any]] = {}
+    for option in node.values:
+        options.setdefault(ast.type_name(option), set()).add(option)
+    negated = node.negated
+
+    def test(value: Any) -> bool:
+        value, kind = _typed(value)
+        same_kind = options.get(kind, ())
+        try:
+            return (value in same_kind) != negated
+        except TypeError:  # an unhashable value (a map or list) is in no list of scalars
+            return negated
+
+    return test
+
+
+def _values(attr: ast.Attr) -> Values:
+    """How to read an attribute's values from a subject: none, one, or (paths, Kind) many."""
+    name, label = attr.name, attr.label
+    if name == ast.PATH:
+        get = getter(attr.path)
+
+        def from_documents(subject: WhereSubject) -> Sequence[Any]:
+            documents = subject.documents
+            if len(documents) == 1:
+                return get(documents[0])
+            found: list[Any] = []
+            for document in documents:
+                found.extend(get(document))
+            return found
+
+        return from_documents
+    readers: dict[str, Values] = {
+        ast.SLUG: lambda subject: (subject.slug,),
+        ast.SPACE_SLUG: lambda subject: (subject.space,),
+        ast.LABELS: lambda subject: (subject.labels.get(label),),
+        ast.SPACE_LABELS: lambda subject: (subject.space_labels.get(label),),
+        ast.UPSTREAM_UNIT: lambda subject: (subject.upstream_unit,),
+        ast.UPSTREAM_SPACE: lambda subject: (subject.upstream_space,),
+        ast.UPGRADE_NEEDED: lambda subject: (subject.upgrade_needed,),
+        ast.KIND: lambda subject: subject.kinds,
+        ast.HEAD_REVISION_NUM: lambda subject: (subject.head_revision_num,),
+    }
+    return readers[name]
+
+
+def _typed(value: Any) -> tuple[Any, str]:
+    """A found value and its WHERE type, with "other" scalars (timestamps) turned into text."""
+    kind = ast.type_name(value)
+    return (str(value), "string") if kind == "other" else (value, kind)
+
+
+def _pattern_text(value: Any) -> str | None:
+    """The text LIKE and ~ match: strings as they are, numbers and booleans as YAML spells them."""
+    if isinstance(value, str):
+        return value
+    kind = ast.type_name(value)
+    if kind in ("number", "boolean"):
+        return as_text(value)
+    return str(value) if kind == "other" else None
+
+
+def needs(expr: ast.Expr) -> frozenset[str]:
+    """What of a unit `expr` reads beyond its names: "documents", "text" and/or "revision_num"."""
+    if isinstance(expr, ast.And | ast.Or):
+        return frozenset().union(*(needs(part) for part in expr.parts))
+    if isinstance(expr, ast.Not):
+        return needs(expr.expr)
+    if isinstance(expr, ast.Contains):
+        return frozenset({"text"})
+    if expr.attr.name in (ast.PATH, ast.KIND):
+        return frozenset({"documents"})
+    if expr.attr.name == ast.HEAD_REVISION_NUM:
+        return frozenset({"revision_num"})
+    return frozenset()

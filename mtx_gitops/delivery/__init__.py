@@ -1,0 +1,1 @@
+"""Delivery: render, apply, status and the worker that syncs HEAD to clusters."""

@@ -1,0 +1,130 @@
+"""Deliver one commit: render its spaces and hand each to its target (a cluster or a directory).
+
+Every space of the commit is rendered before anything is applied, so a target only ever sees
+whole commits. Shared by `mtx render/apply/status` and the worker.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mtx_gitops.core.model import document_identity
+from mtx_gitops.delivery.apply import ApplyReport, apply_objects
+from mtx_gitops.delivery.render import render_space, write_directory
+from mtx_gitops.errors import NotFoundError, UserError
+
+if TYPE_CHECKING:
+    from mtx_gitops.adapters.cluster import Cluster
+    from mtx_gitops.store import Snapshot
+
+Object = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a space is delivered: a Kubernetes cluster or a directory of rendered manifests."""
+
+    name: str
+    kind: str
+    kubeconfig: str | None = None
+    context: str | None = None
+    path: str | None = None
+
+    @staticmethod
+    def from_config(name: str, data: dict[str, Any], *, base: Path) -> Target:
+        """A target from its mtx.yaml entry; `${VAR}` and relative paths resolve against `base`."""
+        kind = str(data.get("kind", ""))
+        if kind == "kubernetes" and data.get("kubeconfig"):
+            kubeconfig = str(base / os.path.expanduser(os.path.expandvars(str(data["kubeconfig"]))))
+            return Target(name, kind, kubeconfig=kubeconfig, context=data.get("context"))
+        if kind == "directory" and data.get("path"):
+            return Target(name, kind, path=str(base / os.path.expandvars(str(data["path"]))))
+        raise UserError(f"target {name!r} in mtx.yaml: needs kind kubernetes + kubeconfig, or directory + path")
+
+
+@dataclass(frozen=True)
+class SpacePlan:
+    """One space of a commit: its target and its rendered objects."""
+
+    space: str
+    target: Target | None
+    objects: list[Object]
+
+
+def plan_commit(snapshot: Snapshot, *, spaces: Sequence[str] | None = None, base: Path) -> list[SpacePlan]:
+    """Render `spaces` (default: every space) of a snapshot, each with its target (None if it has none)."""
+    targets = snapshot.targets()
+    plans = []
+    for name in snapshot.space_names() if spaces is None else spaces:
+        space = snapshot.space(name)
+        target = None
+        if space.target:
+            if space.target not in targets:
+                raise NotFoundError(f"space {name}: target {space.target!r} is not defined in mtx.yaml")
+            target = Target.from_config(space.target, targets[space.target], base=base)
+        plans.append(SpacePlan(name, target, render_snapshot_space(snapshot, name)))
+    return plans
+
+
+def render_snapshot_space(snapshot: Snapshot, name: str) -> list[Object]:
+    """One space of a snapshot, rendered (`render_space`)."""
+    units = snapshot.units(snapshot.refs([name]))
+    return render_space(
+        [(unit.ref, unit.documents) for unit in units],
+        space=snapshot.space(name),
+        commit=snapshot.commit or "",
+    )
+
+
+def claimed_by_others(plans: Sequence[SpacePlan], space: str) -> dict[str, str]:
+    """Identities that other spaces of the same commit deliver to the same target (a moved unit is kept)."""
+    target = next((p.target for p in plans if p.space == space), None)
+    others = [p for p in plans if p.space != space and p.target is not None and p.target == target]
+    return {document_identity(obj): p.space for p in others for obj in p.objects}
+
+
+def deliver_space(
+    plan: SpacePlan,
+    *,
+    snapshot: Snapshot,
+    plans: Sequence[SpacePlan],
+    cluster_for_target: Callable[[Target], Cluster],
+    prune: bool = False,
+    allow_empty: bool = False,
+    dry_run: bool = False,
+    log: Callable[[str], None] | None = None,
+) -> ApplyReport | list[Path]:
+    """Apply one space to its cluster, or write it to its directory; previous versions come from git."""
+    if plan.target is None:
+        raise UserError(f"space {plan.space} has no target; set one with `mtx space update --target`")
+    if plan.target.kind == "directory":
+        if dry_run:
+            return []
+        written = write_directory(plan.objects, Path(plan.target.path or "."))
+        for path in written:
+            (log or (lambda _line: None))(f"{plan.space}: wrote {path}")
+        return written
+    return apply_objects(
+        cluster_for_target(plan.target),
+        plan.objects,
+        space=plan.space,
+        render_previous=lambda commit: _render_at(snapshot, commit, plan.space),
+        claimed=claimed_by_others(plans, plan.space),
+        prune=prune,
+        allow_empty=allow_empty,
+        dry_run=dry_run,
+        log=log,
+    )
+
+
+def _render_at(snapshot: Snapshot, commit: str, space: str) -> list[Object]:
+    # The live objects record the commit they came from; render that commit to put them back.
+    sha = snapshot.repo.git.rev_parse(commit)
+    if sha is None:
+        return []
+    older = snapshot.repo.snapshot_at(sha)
+    return render_snapshot_space(older, space) if older.has_space(space) else []

@@ -1,0 +1,157 @@
+"""The worker: keep every targeted space of a branch's tip applied, one whole commit at a time.
+
+Each loop: (if elected) read the branch tip, render every space of that commit, and deliver each
+space that has a target. Transient failures (API server away, timeouts, 429/5xx, git fetch) are
+retried with capped exponential backoff; permanent ones (a rejected object, bad YAML) are
+reported once and the worker waits for a new commit. A stop request (SIGTERM) lets the current
+apply finish, then the worker exits 0.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from mtx_gitops.delivery.deliver import Target, deliver_space, plan_commit
+from mtx_gitops.errors import ClusterError, GitError, MtxError
+
+if TYPE_CHECKING:
+    from mtx_gitops.adapters.cluster import Cluster
+    from mtx_gitops.delivery.lease import LeaderLease
+    from mtx_gitops.delivery.source import CommitSource
+
+ONCE_ATTEMPTS = 5  # transient failures `--once` sits out before it gives up (a deploy job must end)
+
+
+@dataclass
+class WorkerState:
+    """What the worker has done so far (readable by tests and by a status endpoint)."""
+
+    applied: str | None = None  # the last commit delivered completely
+    failed: str | None = None  # a commit that failed permanently: not retried until the tip moves
+    attempts: int = 0  # consecutive transient failures
+    leader: bool = False
+    log: list[str] = field(default_factory=list)
+
+
+def run_worker(
+    *,
+    source: CommitSource,
+    interval: float,
+    once: bool,
+    cluster_for_target: Callable[[Target], Cluster],
+    lease: LeaderLease | None = None,
+    prune: bool = False,
+    stop: threading.Event | None = None,
+    sleep: Callable[[float], None] | None = None,
+    log: Callable[[str], None] = print,
+    backoff: float = 1.0,
+    max_backoff: float = 30.0,
+    state: WorkerState | None = None,
+) -> int:
+    """Loop until stopped, or until one commit is delivered with `once`; returns the exit code.
+
+    Transient failures are retried after `backoff` seconds, doubling up to `max_backoff` (with
+    `once`, at most ONCE_ATTEMPTS times). `sleep` defaults to waiting on `stop`, so a stop request
+    cuts a wait short.
+    """
+    stop = stop or threading.Event()
+    pause: Callable[[float], object] = sleep or stop.wait
+    state = state or WorkerState()
+
+    def say(line: str) -> None:
+        state.log.append(line)
+        log(line)
+
+    def wait(seconds: float) -> None:
+        # A leader renews its Lease several times per lease duration, however long the interval.
+        steps = 1 if lease is None else max(1, math.ceil(seconds / (lease.duration / 3)))
+        for _ in range(steps):
+            if stop.is_set():
+                return
+            pause(seconds / steps)
+            if lease is not None and state.leader:
+                _renew(lease, state, say)
+
+    while not stop.is_set():
+        # A stop request is only looked at between passes: a commit is applied whole or not at all.
+        error = _one_pass(source, state, cluster_for_target=cluster_for_target, lease=lease, prune=prune, say=say)
+        if error is None or not state.attempts:
+            if once:
+                return 0 if error is None else 1
+            wait(interval)
+            continue
+        if once and state.attempts >= ONCE_ATTEMPTS:
+            say(f"transient error: {error}; giving up after {state.attempts} attempts")
+            return 1
+        delay = min(max_backoff, backoff * 2 ** (state.attempts - 1))
+        say(f"transient error: {error}; retrying in {delay:g}s (attempt {state.attempts + 1})")
+        wait(delay)
+    if lease is not None and state.leader:
+        try:
+            lease.release()
+        except ClusterError as error:
+            say(f"could not release the lease: {error}")
+    say("stopped")
+    return 0
+
+
+def _one_pass(
+    source: CommitSource,
+    state: WorkerState,
+    *,
+    cluster_for_target: Callable[[Target], Cluster],
+    lease: LeaderLease | None,
+    prune: bool,
+    say: Callable[[str], None],
+) -> MtxError | None:
+    """One fetch-render-apply round over a whole commit; the error if it failed, else None."""
+    commit: str | None = None
+    try:
+        if lease is not None and not _lead(lease, state, say):
+            return None
+        snapshot = source.latest()
+        commit = snapshot.commit
+        if commit == state.failed:
+            return None
+        plans = plan_commit(snapshot, base=source.base)
+        for plan in plans:
+            if plan.target is not None:
+                deliver_space(
+                    plan, snapshot=snapshot, plans=plans, prune=prune, log=say, cluster_for_target=cluster_for_target
+                )
+        if state.applied != commit:
+            targeted = sum(1 for plan in plans if plan.target is not None)
+            say(f"applied {snapshot.short}: {targeted} space(s) with a target")
+        state.applied, state.attempts = commit, 0
+        return None
+    except (ClusterError, GitError) as error:
+        if isinstance(error, ClusterError) and not error.transient:
+            return _permanent(state, error, commit, say)
+        state.attempts += 1
+        return error
+    except MtxError as error:
+        return _permanent(state, error, commit, say)
+
+
+def _renew(lease: LeaderLease, state: WorkerState, say: Callable[[str], None]) -> None:
+    with contextlib.suppress(ClusterError):  # the next pass reports the API server being away
+        _lead(lease, state, say)
+
+
+def _lead(lease: LeaderLease, state: WorkerState, say: Callable[[str], None]) -> bool:
+    leader = lease.acquire()
+    if leader != state.leader:
+        say(f"leader: {lease.identity}" if leader else f"not leader: {lease.holder} holds {lease.name}")
+        state.leader = leader
+    return leader
+
+
+def _permanent(state: WorkerState, error: MtxError, commit: str | None, say: Callable[[str], None]) -> MtxError:
+    state.failed, state.attempts = commit, 0
+    say(f"error: {error}; waiting for a new commit")
+    return error

@@ -1,0 +1,1 @@
+"""Bundled example manifests (the FINOS TraderX services)."""

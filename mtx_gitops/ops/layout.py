@@ -1,0 +1,44 @@
+"""What a repository path is to mtx: a unit file, a unit's link file, or a space's metadata.
+
+Changesets, plans and history group changed files by the unit or space they belong to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from mtx_gitops.core.model import META_DIR, SPACES_DIR, UnitRef
+from mtx_gitops.core.slug import is_slug
+
+Role = Literal["unit", "link", "space", "other"]
+
+
+@dataclass(frozen=True)
+class PathRole:
+    """The role of one path; `ref` names the unit for unit and link files."""
+
+    role: Role
+    space: str | None = None
+    ref: UnitRef | None = None
+
+
+def role_of(path: str) -> PathRole:
+    """Classify a repo path (see `core.model` for the layout)."""
+    parts = path.split("/")
+    if len(parts) < 3 or parts[0] != SPACES_DIR or not is_slug(parts[1]):
+        return PathRole("other")
+    space = parts[1]
+    if len(parts) == 3 and parts[2].endswith(".yaml") and is_slug(parts[2][:-5]):
+        return PathRole("unit", space, UnitRef(space, parts[2][:-5]))
+    if parts[2:] == [META_DIR, "space.yaml"]:
+        return PathRole("space", space)
+    if len(parts) == 5 and parts[2:4] == [META_DIR, "links"] and parts[4].endswith(".yaml") \
+            and is_slug(parts[4][:-5]):
+        return PathRole("link", space, UnitRef(space, parts[4][:-5]))
+    return PathRole("other", space)
+
+
+def units_touched(paths: list[str]) -> list[UnitRef]:
+    """The units whose file or link file is among `paths`, sorted."""
+    return sorted({r.ref for r in map(role_of, paths) if r.ref is not None})

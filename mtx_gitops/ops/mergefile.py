@@ -1,0 +1,50 @@
+"""`mtx merge-file ORIGINAL UPDATED LOCAL`: the merge engine as plumbing, on three files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mtx_gitops.adapters import yamlio
+from mtx_gitops.core.merge3 import merge_documents
+from mtx_gitops.core.model import Conflict, Policy
+from mtx_gitops.core.schemahints import schema_hints
+from mtx_gitops.errors import ConflictError
+from mtx_gitops.ops.inputs import read_input
+
+
+@dataclass
+class FileMerge:
+    """The merged text (None: deleted) and every conflict."""
+
+    merged: str | None
+    conflicts: list[Conflict]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"merged": self.merged, "conflicts": [c.as_json() for c in self.conflicts]}
+
+
+def _load(name: str, what: str) -> tuple[str, list[Any]]:
+    text = "" if name == "/dev/null" else read_input(name, what=f"{what} file").decode("utf-8", "replace")
+    if not text.strip():
+        return text, []
+    return text, yamlio.load_documents(text, source=name)
+
+
+def merge_files(original: str, updated: str, local: str, *, policy: Policy = "local") -> FileMerge:
+    """Merge three YAML files; LOCAL's comments and layout survive in the result."""
+    texts = [_load(original, "ORIGINAL"), _load(updated, "UPDATED"), _load(local, "LOCAL")]
+    hints = schema_hints(*(text for text, _docs in texts))
+    result = merge_documents(texts[0][1], texts[1][1], texts[2][1], policy=policy, hints=hints or None)
+    if policy == "fail" and result.conflicts:
+        listed = "; ".join(f"{c.path}: upstream {c.upstream!r}, local {c.local!r}" for c in result.conflicts)
+        raise ConflictError(f"{len(result.conflicts)} conflict(s): {listed}",
+                            [c.as_json() for c in result.conflicts])
+    if not result.documents:
+        return FileMerge(None, result.conflicts)
+    local_text = texts[2][0]
+    if local_text.strip():
+        merged = yamlio.rewrite(local_text, result.documents, source=local)
+    else:
+        merged = yamlio.dump_documents(result.documents)
+    return FileMerge(merged, result.conflicts)

@@ -1,0 +1,101 @@
+"""Reading units: `mtx unit get`, `mtx unit list --space GLOB --where EXPR`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from mtx_gitops.core.model import UnitRef, unit_path
+from mtx_gitops.core.where import Subject, evaluate, needs, parse_where
+from mtx_gitops.store import Snapshot, Unit
+
+
+def unit_json(unit: Unit, *, revision: str | None, with_data: bool = True) -> dict[str, Any]:
+    """A unit as the stable JSON object of SPEC §2."""
+    data: dict[str, Any] = {
+        "space": unit.ref.space,
+        "unit": unit.ref.unit,
+        "kinds": unit.kinds,
+        "upstream": unit.link.upstream.as_json() if unit.link else None,
+        "upgrade_needed": unit.upgrade_needed,
+        "upstream_deleted": unit.upstream_deleted,
+        "revision": revision,
+        "blob": unit.blob,
+    }
+    if with_data:
+        data["data"] = unit.documents[0] if unit.documents else None
+        data["documents"] = unit.documents
+    return data
+
+
+def select_units(snap: Snapshot, space_glob: str, *, where: str | None = None,
+                 unit: str | None = None) -> list[UnitRef]:
+    """Units of the spaces matching `space_glob` (only `unit`, when given) that satisfy `where`."""
+    refs = snap.refs(snap.match_spaces(space_glob), unit)
+    if not where:
+        return refs
+    expr = parse_where(where)
+    wanted = needs(expr)
+    units = snap.units(refs)
+    texts = snap.repo.git.read_blobs(u.blob for u in units) if "text" in wanted else {}
+    revnums = head_revision_nums(snap, refs) if "revision_num" in wanted else {}
+    space_labels = {s: snap.space(s).labels for s in {r.space for r in refs}}
+    matched = []
+    for u in units:
+        unit_labels = _labels(u.documents[0] if u.documents else {})
+        subject = Subject(
+            slug=u.ref.unit, space=u.ref.space, labels={str(k): str(v) for k, v in unit_labels.items()},
+            space_labels=space_labels[u.ref.space],
+            upstream_unit=u.link.upstream.unit if u.link else None,
+            upstream_space=u.link.upstream.space if u.link else None,
+            upgrade_needed=u.upgrade_needed, kinds=u.kinds,
+            head_revision_num=revnums.get(u.ref, 0), documents=u.documents,
+            text=texts[u.blob].decode("utf-8", "replace") if texts else "")
+        if evaluate(expr, subject):
+            matched.append(u.ref)
+    return matched
+
+
+def _labels(document: dict[str, Any]) -> dict[str, Any]:
+    meta = document.get("metadata")
+    labels = meta.get("labels") if isinstance(meta, dict) else None
+    return labels if isinstance(labels, dict) else {}
+
+
+def head_revision_nums(snap: Snapshot, refs: Sequence[UnitRef]) -> dict[UnitRef, int]:
+    """How many commits touched each unit (cub's HeadRevisionNum), in one `git log` pass."""
+    if snap.commit is None:
+        return {}
+    paths = {unit_path(r.space, r.unit): r for r in refs}
+    out = snap.repo.git.log_records(snap.commit, fmt="", paths=sorted({f"spaces/{r.space}" for r in refs}),
+                                    name_only=True)
+    counts: dict[UnitRef, int] = {}
+    for name in out.decode("utf-8", "replace").replace("\0", "\n").splitlines():
+        ref = paths.get(name.strip())
+        if ref is not None:
+            counts[ref] = counts.get(ref, 0) + 1
+    return counts
+
+
+def list_units(snap: Snapshot, space_glob: str, *, where: str | None = None, unit: str | None = None,
+               with_data: bool = True) -> list[dict[str, Any]]:
+    """Units as JSON objects, sorted by space then unit."""
+    refs = select_units(snap, space_glob, where=where, unit=unit)
+    units = snap.units(refs)
+    revisions = last_revisions(snap, refs)
+    return [unit_json(u, revision=revisions.get(u.ref), with_data=with_data) for u in units]
+
+
+def last_revisions(snap: Snapshot, refs: Sequence[UnitRef]) -> dict[UnitRef, str]:
+    """The newest commit that touched each unit."""
+    if snap.commit is None or not refs:
+        return {}
+    paths = {unit_path(r.space, r.unit): r for r in refs}
+    found = snap.repo.git.last_commits(snap.commit, paths)
+    return {paths[p]: sha for p, sha in found.items()}
+
+
+def get_unit(snap: Snapshot, ref: UnitRef) -> dict[str, Any]:
+    """One unit as JSON."""
+    unit = snap.unit(ref)
+    return unit_json(unit, revision=last_revisions(snap, [ref]).get(ref))

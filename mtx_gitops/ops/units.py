@@ -1,0 +1,120 @@
+"""Creating, linking, copying and deleting units (SPEC §2 `mtx unit …`)."""
+
+from __future__ import annotations
+
+from mtx_gitops.adapters import yamlio
+from mtx_gitops.core.model import Link, UnitRef, link_path, unit_path, validate_documents
+from mtx_gitops.core.slug import check_slug
+from mtx_gitops.errors import AlreadyExistsError, RefusedError, UserError
+from mtx_gitops.store import Repo, Snapshot
+from mtx_gitops.transaction import Plan, UnitChange, WriteResult, write
+
+LINK_HEADER = "# Written by mtx: this unit's upstream and merge base (the upstream blob last merged).\n"
+
+
+def link_file(link: Link) -> bytes:
+    """The content of a unit's link file."""
+    return (LINK_HEADER + yamlio.dump_one(link.as_data())).encode()
+
+
+def check_manifest(data: bytes, *, source: str) -> bytes:
+    """`data` if it holds valid Kubernetes documents (hardened YAML), else YamlError."""
+    validate_documents(yamlio.load_documents(data, source=source), source=source)
+    return data
+
+
+def create_unit(repo: Repo, ref: UnitRef, data: bytes | None, *, upstream: UnitRef | None = None,
+                source: str = "input", branch: str | None = None, message: str | None = None,
+                dry_run: bool = False) -> WriteResult:
+    """Create a unit from manifest bytes, or as a linked copy of `upstream`."""
+    check_slug(ref.space, what="space name")
+    check_slug(ref.unit, what="unit name")
+    if (data is None) == (upstream is None):
+        raise UserError("give the unit's manifests (FILE or -) or --upstream-space/--upstream-unit, not both")
+    if data is not None:
+        check_manifest(data, source=source)
+
+    def build(snap: Snapshot) -> Plan:
+        snap.space(ref.space)
+        if snap.has_unit(ref):
+            raise AlreadyExistsError(f"unit {ref.unit!r} exists already in space {ref.space!r}")
+        if upstream is None:
+            assert data is not None
+            return Plan("unit.create", f"Create unit {ref}", files={unit_path(ref.space, ref.unit): data},
+                        units=[UnitChange(ref.space, ref.unit, True)])
+        plan = Plan("unit.create", f"Create unit {ref} from {upstream}")
+        _add_linked_copy(snap, plan, ref, upstream)
+        return plan
+
+    return write(repo, build, branch=branch, message=message, dry_run=dry_run)
+
+
+def link_space(repo: Repo, space: str, upstream_space: str, *, branch: str | None = None,
+               message: str | None = None, dry_run: bool = False) -> WriteResult:
+    """Create a linked copy of every unit of `upstream_space` in `space` (one commit)."""
+    check_slug(space, what="space name")
+    check_slug(upstream_space, what="upstream space name")
+
+    def build(snap: Snapshot) -> Plan:
+        snap.space(space)
+        snap.space(upstream_space)
+        plan = Plan("unit.create", f"Link every unit of {upstream_space} into {space}")
+        for name in snap.unit_names(upstream_space):
+            ref = UnitRef(space, name)
+            if snap.has_unit(ref):
+                plan.units.append(UnitChange(space, name, False, note="exists already: left alone"))
+                continue
+            _add_linked_copy(snap, plan, ref, UnitRef(upstream_space, name))
+        if not plan.units:
+            plan.notes.append(f"space {upstream_space!r} has no units")
+        return plan
+
+    return write(repo, build, branch=branch, message=message, dry_run=dry_run)
+
+
+def _add_linked_copy(snap: Snapshot, plan: Plan, ref: UnitRef, upstream: UnitRef) -> None:
+    snap.require(upstream)
+    if upstream == ref:
+        raise UserError(f"unit {ref} cannot be its own upstream")
+    blob = snap.blob(unit_path(upstream.space, upstream.unit))
+    assert blob is not None
+    text = snap.repo.git.read_blob(blob)
+    plan.files[unit_path(ref.space, ref.unit)] = text
+    plan.files[link_path(ref.space, ref.unit)] = link_file(Link(upstream, blob, snap.commit))
+    plan.units.append(UnitChange(ref.space, ref.unit, True))
+
+
+def copy_unit(repo: Repo, unit: str, *, source_space: str, target_space: str, branch: str | None = None,
+              message: str | None = None, dry_run: bool = False) -> WriteResult:
+    """Promotion by copy: the unit's content from one space to another (created or replaced)."""
+    source = UnitRef(source_space, unit)
+    target = UnitRef(target_space, unit)
+
+    def build(snap: Snapshot) -> Plan:
+        snap.require(source)
+        snap.space(target_space)
+        if source == target:
+            raise UserError(f"unit {source} cannot be copied onto itself")
+        data = snap.repo.git.read_blob(snap.blob(unit_path(source.space, unit)) or "")
+        return Plan("unit.copy", f"Copy unit {unit} from {source_space} to {target_space}",
+                    files={unit_path(target_space, unit): data},
+                    units=[UnitChange(target_space, unit, True)],
+                    trailers=[("Mtx-Source", str(source))])
+
+    return write(repo, build, branch=branch, message=message, dry_run=dry_run)
+
+
+def delete_unit(repo: Repo, ref: UnitRef, *, force: bool = False, branch: str | None = None,
+                message: str | None = None, dry_run: bool = False) -> WriteResult:
+    """Delete a unit; refuses while other units name it upstream, unless `force`."""
+    def build(snap: Snapshot) -> Plan:
+        snap.require(ref)
+        downstream = snap.downstream_of(ref)
+        if downstream and not force:
+            names = ", ".join(str(d) for d in downstream)
+            raise RefusedError(f"unit {ref} is the upstream of {names}; pass --force to delete it anyway")
+        return Plan("unit.delete", f"Delete unit {ref}",
+                    files={unit_path(ref.space, ref.unit): None, link_path(ref.space, ref.unit): None},
+                    units=[UnitChange(ref.space, ref.unit, True)])
+
+    return write(repo, build, branch=branch, message=message, dry_run=dry_run)

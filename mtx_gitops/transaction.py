@@ -1,0 +1,172 @@
+"""Every write is one transaction: one commit that lands whole or not at all.
+
+A use case hands over a `build` function from a snapshot to a `Plan` (the files to write).
+The runner builds the commit with git plumbing from the branch tip, moves the branch with
+compare-and-swap, and only then brings the checkout up to date. If the branch moved meanwhile,
+the plan is rebuilt on the new tip (the loser of a race re-reads, never overwrites).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mtx_gitops.adapters.filelock import exclusive
+from mtx_gitops.adapters.gitrepo import blob_id, identity_of
+from mtx_gitops.core.model import Conflict
+from mtx_gitops.core.trailers import format_message
+from mtx_gitops.errors import DirtyCheckoutError, GitError, LockedError, RefMovedError, UserError
+from mtx_gitops.store import Repo, Snapshot
+
+RETRIES = 5
+
+
+@dataclass
+class UnitChange:
+    """What a write did to one unit."""
+
+    space: str
+    unit: str
+    changed: bool
+    conflicts: list[Conflict] = field(default_factory=list)
+    note: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"space": self.space, "unit": self.unit, "changed": self.changed,
+                                "conflicts": [c.as_json() for c in self.conflicts]}
+        if self.note:
+            data["note"] = self.note
+        return data
+
+
+@dataclass
+class Plan:
+    """The files one operation writes, and how its commit describes them."""
+
+    operation: str
+    subject: str
+    files: dict[str, bytes | None] = field(default_factory=dict)
+    units: list[UnitChange] = field(default_factory=list)
+    trailers: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WriteResult:
+    """The outcome of a write: the new commit (None when nothing changed or a dry run)."""
+
+    commit: str | None
+    branch: str
+    units: list[UnitChange]
+    notes: list[str]
+    dry_run: bool = False
+    diff: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"commit": self.commit, "branch": self.branch,
+                                "units": [u.as_json() for u in self.units], "notes": self.notes}
+        if self.dry_run:
+            data["dry_run"] = True
+            data["diff"] = self.diff
+        return data
+
+
+def write(repo: Repo, build: Callable[[Snapshot], Plan], *, branch: str | None = None,
+          message: str | None = None, dry_run: bool = False) -> WriteResult:
+    """Run `build` on the branch tip and land its plan as exactly one commit."""
+    git = repo.git
+    checked_out = git.current_branch()
+    target = branch or checked_out
+    if target is None:
+        raise UserError("HEAD is detached: pass --branch to say where to commit")
+    ref = f"refs/heads/{target}"
+    with exclusive(git.git_dir / "mtx" / "write.lock"):
+        finish_interrupted_checkout(repo)
+        for _attempt in range(RETRIES):
+            old = git.rev_parse(ref)
+            start = old if old is not None else (git.rev_parse("HEAD") if branch else None)
+            snapshot = repo.snapshot_at(start)
+            plan = build(snapshot)
+            files = {p: d for p, d in plan.files.items()
+                     if (blob_id(d) if d is not None else None) != snapshot.blob(p)}
+            if dry_run or not files:
+                return WriteResult(None, target, plan.units, plan.notes, dry_run=dry_run,
+                                   diff=_diff(snapshot, files) if dry_run else "")
+            in_checkout = target == checked_out
+            if in_checkout:
+                _check_checkout(repo, files)
+            text = format_message(message or plan.subject, operation=plan.operation,
+                                  units=[f"{u.space}/{u.unit}" for u in plan.units if u.changed],
+                                  extra=plan.trailers)
+            commit = git.commit_files(parent=start, changes=files, message=text, identity=identity_of(git))
+            journal = _journal(repo)
+            if in_checkout:
+                journal.write_text(json.dumps({"ref": ref, "old": start, "new": commit, "paths": sorted(files)}))
+            try:
+                git.move_ref(ref, new=commit, old=old, reason=f"mtx: {plan.subject}")
+            except RefMovedError:
+                journal.unlink(missing_ok=True)
+                continue
+            if in_checkout:
+                try:
+                    git.update_checkout(start or _EMPTY_TREE, commit)
+                except GitError as exc:
+                    raise GitError(f"committed {commit[:12]} to {target}, but updating the checkout failed "
+                                   f"({exc}); run `git reset --keep {commit[:12]}`") from None
+                journal.unlink(missing_ok=True)
+            return WriteResult(commit, target, plan.units, plan.notes)
+    raise RefMovedError(f"branch {target!r} kept moving while mtx was writing ({RETRIES} attempts)")
+
+
+_EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+
+def _journal(repo: Repo) -> Path:
+    return repo.git.git_dir / "mtx" / "checkout-journal.json"
+
+
+def finish_interrupted_checkout(repo: Repo) -> None:
+    """Finish a checkout update that a killed mtx left half done (the journal names its paths).
+
+    The journal is written before the branch moves and removed once the checkout matches it, so
+    its paths hold either the old or the new content: forcing them to the new commit is safe.
+    """
+    journal = _journal(repo)
+    try:
+        entry = json.loads(journal.read_text())
+    except (OSError, ValueError):
+        return
+    git = repo.git
+    if git.rev_parse(entry["ref"]) == entry["new"]:
+        lock = git.git_dir / "index.lock"
+        # A lock newer than the journal was left by our own killed `git read-tree`.
+        if lock.exists() and lock.stat().st_mtime >= journal.stat().st_mtime:
+            lock.unlink()
+        git.force_checkout(entry["new"], entry["paths"])
+    journal.unlink(missing_ok=True)
+
+
+def _check_checkout(repo: Repo, files: dict[str, bytes | None]) -> None:
+    """Refuse before writing when the checkout cannot take the new commit cleanly."""
+    if repo.git.index_locked():
+        raise LockedError(f"{repo.git.git_dir / 'index.lock'} exists: another git process is running "
+                          "(or crashed and left it behind; remove it if no git is running)")
+    dirty = repo.git.dirty_paths(files)
+    if dirty:
+        more = f" and {len(dirty) - 1} more" if len(dirty) > 1 else ""
+        raise DirtyCheckoutError(f"uncommitted changes to {dirty[0]}{more} would be overwritten; "
+                                 "commit or stash them first")
+
+
+def _diff(snapshot: Snapshot, files: dict[str, bytes | None]) -> str:
+    chunks: list[str] = []
+    for path, data in sorted(files.items()):
+        old = snapshot.read_text(path) if snapshot.blob(path) else ""
+        new = data.decode("utf-8", "replace") if data is not None else ""
+        chunks.extend(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                           f"a/{path}", f"b/{path}"))
+    return "".join(chunks)

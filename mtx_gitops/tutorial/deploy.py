@@ -1,0 +1,115 @@
+"""`./deploy N`: deliver the spaces stage N deploys, then draw what landed.
+
+Without a cluster the spaces' directory targets receive the rendered manifests (`out/…`), and the
+drawing lists the files written. With a kubeconfig, the targets those spaces use are pointed at
+that cluster first (`mtx target create T --kind kubernetes --kubeconfig PATH`), `mtx apply` delivers
+them, and the drawing shows each object and its pods once `mtx status` reports them Running.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.text import Text
+
+from mtx_gitops.adapters import yamlio
+from mtx_gitops.errors import ClusterError, RefusedError
+from mtx_gitops.tutorial.drawing import row
+from mtx_gitops.tutorial.progress import check_stage, reached
+from mtx_gitops.tutorial.runner import Execute, Runner
+from mtx_gitops.tutorial.stages import stage
+from mtx_gitops.tutorial.state import workload_facets
+
+WAIT_SECONDS = 120.0
+POLL_SECONDS = 0.5
+
+
+def deploy(root: Path, number: int, *, execute: Execute, console: Console, kubeconfig: str | None = None,
+           wait_seconds: float = WAIT_SECONDS) -> list[dict[str, Any]]:
+    """Deliver stage `number`'s spaces of the repo at `root`; returns their status rows (cluster only)."""
+    check_stage(number)
+    at = reached(root)
+    if at is None or at < number:
+        raise RefusedError(f"{root} is at stage {at or 0}: run `./setup-structure {number}` "
+                           f"(mtx tutorial setup {number}) first")
+    run = Runner(root, execute=execute, console=console)
+    spaces = stage(number).deploys
+    console.rule(f"[bold]Deploy stage {number}[/]: {', '.join(spaces)}")
+    if kubeconfig:
+        point_targets_at(run, spaces, str(Path(kubeconfig).expanduser().resolve()))
+    for space in spaces:
+        run.mtx("apply", "--space", space)
+    targets = {t["target"]: t for t in run.read("target", "list")}
+    kinds = {s: targets[t] for s in spaces for t in targets if s in (targets[t].get("spaces") or [])}
+    on_cluster = [s for s in spaces if kinds.get(s, {}).get("kind") == "kubernetes"]
+    rows = wait_running(run, on_cluster, wait_seconds) if on_cluster else []
+    panels = [cluster_panel(s, [r for r in rows if r.get("space") == s]) if s in on_cluster
+              else directory_panel(run.root, s, kinds.get(s, {})) for s in spaces]
+    console.print(Panel(row(*panels) if len(panels) <= 3 else Group(*panels),
+                        title=f"[bold]Deployed: stage {number}[/]", box=box.HEAVY, border_style="green"))
+    return rows
+
+
+def point_targets_at(run: Runner, spaces: tuple[str, ...], kubeconfig: str) -> None:
+    """Make every target used by `spaces` a kubernetes target reading `kubeconfig` (once)."""
+    for target in run.read("target", "list"):
+        used = set(target.get("spaces") or ()) & set(spaces)
+        if used and (target.get("kind"), target.get("kubeconfig")) != ("kubernetes", kubeconfig):
+            run.mtx("target", "create", target["target"], "--kind", "kubernetes", "--kubeconfig", kubeconfig)
+
+
+def wait_running(run: Runner, spaces: list[str], wait_seconds: float) -> list[dict[str, Any]]:
+    """`mtx status` rows of `spaces`, once every object is Synced and Healthy (ClusterError on timeout)."""
+    deadline = time.monotonic() + wait_seconds
+    echo = True
+    while True:
+        rows = [r for s in spaces for r in run.read("status", "--space", s, echo=echo)]
+        echo = False
+        waiting = [r for r in rows if r.get("sync") != "Synced" or r.get("health") != "Healthy"]
+        if not waiting:
+            return rows
+        if time.monotonic() > deadline:
+            first = waiting[0]
+            raise ClusterError(f"{first.get('kind')} {first.get('namespace')}/{first.get('name')} is still "
+                               f"{first.get('sync')}/{first.get('health')} (ready {first.get('ready')}) "
+                               f"after {wait_seconds:.0f} s", transient=True)
+        time.sleep(POLL_SECONDS)
+
+
+def cluster_panel(space: str, rows: list[dict[str, Any]]) -> Panel:
+    """A space's live objects: each with its readiness and, for workloads, one box per Running pod."""
+    lines: list[RenderableType] = []
+    for r in rows:
+        text = Text(f"{r.get('kind')}: {r.get('name')}", style="bold")
+        text.append(f"  {r.get('sync')} · {r.get('health')} · ready {r.get('ready')}", style="dim")
+        pods = r.get("pods")
+        if pods:
+            text.append("\n  pods: " + "■ " * int(pods.get("running", 0)), style="green")
+            text.append(f"Running ✓ ({pods.get('running')}/{pods.get('total')})", style="bold green")
+        lines.append(text)
+    namespace = next((r.get("namespace") for r in rows if r.get("namespace")), None)
+    return Panel(Group(*lines) if lines else Text("(nothing live)"), title=f"[bold]{space}[/]",
+                 subtitle=f"[dim]namespace {namespace}[/]" if namespace else None, border_style="green")
+
+
+def directory_panel(root: Path, space: str, target: dict[str, Any]) -> Panel:
+    """The manifests a directory target received for `space`: one file per unit."""
+    folder = root / str(target.get("path") or "out") / space
+    lines: list[RenderableType] = []
+    for path in sorted(folder.glob("*.yaml")):
+        documents = [d for d in yamlio.load_documents(path.read_bytes(), source=str(path)) if isinstance(d, dict)]
+        text = Text(str(path.relative_to(root)), style="bold")
+        facets = workload_facets(documents)
+        for doc in documents:
+            meta = doc.get("metadata") or {}
+            text.append(f"\n  {doc.get('kind')} {meta.get('name')}")
+            if doc.get("kind") in ("Deployment", "StatefulSet") and facets:
+                text.append(f"  r: {facets.get('r')} image {facets.get('image')} ✓", style="green")
+        lines.append(text)
+    return Panel(Group(*lines) if lines else Text("(no manifests written)"), title=f"[bold]{space}[/]",
+                 subtitle=f"[dim]→ {target.get('target', '?')} (directory)[/]", border_style="green")

@@ -1,0 +1,88 @@
+"""kyaml merge3 conformance: the 72 vectors of `conformance/kyaml-merge3/` (SPEC §3).
+
+Under `--on-conflict upstream` mtx must produce kyaml's result; under the default `local` policy,
+every place the result departs from kyaml's must be named by a reported conflict.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from mtx_gitops.core.changes import unexplained
+from mtx_gitops.core.merge3 import ABSENT, merge_values
+from mtx_gitops.core.schemahints import schema_hints
+
+
+def _vectors_dir() -> Path:
+    override = os.environ.get("MTX_CONFORMANCE_DIR")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "kyaml-merge3"
+
+
+VECTORS = _vectors_dir()
+CASES = sorted(VECTORS.glob("*.yaml"))
+
+
+def _parse(text: str | None) -> Any:
+    if text is None or not text.strip():
+        return ABSENT
+    return yaml.safe_load(text)
+
+
+def _case(path: Path) -> tuple[dict[str, Any], tuple[Any, Any, Any], Any, dict[str, tuple[str, ...]]]:
+    vector = yaml.safe_load(path.read_text(encoding="utf-8"))
+    texts = [vector.get(name) or "" for name in ("origin", "update", "local")]
+    sides = (_parse(texts[0]), _parse(texts[1]), _parse(texts[2]))
+    return vector, sides, _parse(vector.get("expected")), schema_hints(*texts)
+
+
+def test_the_suite_is_there() -> None:
+    assert VECTORS.is_dir(), f"conformance vectors missing: {VECTORS} (set MTX_CONFORMANCE_DIR)"
+    assert (VECTORS / "README.md").is_file()
+    assert len(CASES) == 72
+
+
+@pytest.mark.parametrize("path", CASES, ids=[path.stem for path in CASES])
+def test_upstream_policy_reproduces_kyaml(path: Path) -> None:
+    _, (origin, update, local), expected, hints = _case(path)
+
+    merged, _ = merge_values(origin, update, local, policy="upstream", hints=hints)
+
+    assert merged == expected
+
+
+@pytest.mark.parametrize("path", CASES, ids=[path.stem for path in CASES])
+def test_local_policy_reports_every_departure_from_kyaml(path: Path) -> None:
+    _, (origin, update, local), expected, hints = _case(path)
+
+    merged, conflicts = merge_values(origin, update, local, policy="local", hints=hints)
+
+    assert unexplained(merged, expected, conflicts, hints=hints) == []
+    assert all(conflict.resolution == "local" for conflict in conflicts)
+
+
+def test_comment_schemas_become_list_key_hints() -> None:
+    cases = {path.stem: _case(path)[3] for path in CASES}
+
+    assert cases["element-18"]["spec.template.spec.containers"] == ("name",)
+    assert cases["element-18"]["spec.template.spec.containers[*].ports"] == ("containerPort", "protocol")
+    assert cases["element-19"]["spec.template.spec.containers"] == ("name",)
+    assert cases["element-20"]["spec.containers"] == ("name",)
+    assert cases["element-21"]["spec.containers[*].env"] == ("name",)
+    assert cases["scalar-03"] == {}
+
+
+def test_element_16_infers_list_keys_from_the_elements() -> None:
+    vector, (origin, update, local), expected, _ = _case(VECTORS / "element-16.yaml")
+    assert vector["infer_list_keys"] is True
+
+    merged, conflicts = merge_values(origin, update, local, policy="local")
+
+    assert merged == expected
+    assert conflicts == []

@@ -1,0 +1,94 @@
+"""The worker without a cluster: a directory target, commit sources, stop requests and SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from mtx_gitops.delivery.source import CommitSource
+from mtx_gitops.delivery.worker import WorkerState, run_worker
+from tests.delivery.configrepo import ConfigRepo
+from tests.delivery.traderx import deployment
+
+REGIONS = {"us": 3, "eu": 5, "asia": 2}
+
+
+def stage3_repo(root: Path) -> ConfigRepo:
+    repo = ConfigRepo(root, targets={"out": {"kind": "directory", "path": "out"}})
+    for region, replicas in REGIONS.items():
+        repo.space(f"traderx-prod-{region}", target="out")
+        repo.unit(f"traderx-prod-{region}", "trade-service", deployment("trade-service", replicas=replicas))
+    repo.commit("stage 3")
+    return repo
+
+
+def no_cluster(_target: object) -> object:
+    raise AssertionError("a directory target needs no cluster")
+
+
+def test_once_writes_every_space_of_the_commit(tmp_path: Path) -> None:
+    repo = stage3_repo(tmp_path / "repo")
+    lines: list[str] = []
+
+    code = run_worker(source=CommitSource(str(repo.root), branch="main"), interval=1, once=True,
+                      cluster_for_target=no_cluster, log=lines.append)  # type: ignore[arg-type]  # fmt: skip
+
+    assert code == 0
+    out = repo.root / "out"
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.yaml")) == [
+        "traderx-prod-asia/trade-service.yaml", "traderx-prod-eu/trade-service.yaml",
+        "traderx-prod-us/trade-service.yaml"]  # fmt: skip
+    assert "replicas: 5" in (out / "traderx-prod-eu/trade-service.yaml").read_text()
+    assert lines[-1] == f"applied {repo.git('rev-parse', 'HEAD')[:12]}: 3 space(s) with a target"
+
+
+def test_a_stop_request_lets_the_current_commit_finish(tmp_path: Path) -> None:
+    repo = stage3_repo(tmp_path / "repo")
+    stop = threading.Event()
+    state = WorkerState()
+
+    def log(line: str) -> None:
+        stop.set()  # as SIGTERM would, in the middle of the first space
+
+    code = run_worker(source=CommitSource(str(repo.root), branch="main"), interval=60, once=False,
+                      cluster_for_target=no_cluster, log=log, stop=stop, state=state)  # type: ignore[arg-type]  # fmt: skip
+
+    assert code == 0
+    assert state.applied == repo.git("rev-parse", "HEAD")
+    assert len(list((repo.root / "out").rglob("*.yaml"))) == 3
+    assert state.log[-1] == "stopped"
+
+
+def test_a_url_source_is_cloned_once_and_fetched(tmp_path: Path) -> None:
+    repo = stage3_repo(tmp_path / "repo")
+    source = CommitSource(f"file://{repo.root}", branch="main", cache_dir=tmp_path / "cache")
+
+    assert source.latest().commit == repo.git("rev-parse", "HEAD")
+    repo.unit("traderx-prod-eu", "trade-service", deployment("trade-service", replicas=2))
+    new = repo.commit("scale eu")
+    assert source.latest().commit == new
+    assert len(list((tmp_path / "cache").iterdir())) == 1
+
+
+def test_sigterm_exits_0(tmp_path: Path) -> None:
+    repo = stage3_repo(tmp_path / "repo")
+    script = (
+        "import sys; from mtx_gitops.delivery.commands import worker; "
+        "sys.exit(worker(location=sys.argv[1], branch='main', interval=0.2, once=False, prune=False, "
+        "lease_target=None, lease_namespace='default', identity=None, log=lambda l: print(l, flush=True)))"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script, str(repo.root)], stdout=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})  # fmt: skip
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith("traderx-prod-")
+    time.sleep(0.3)
+
+    process.send_signal(signal.SIGTERM)
+
+    assert process.wait(timeout=10) == 0
+    assert process.stdout.read().splitlines()[-1] == "stopped"

@@ -1,0 +1,131 @@
+"""Bad input: exit code per SPEC, one clear line, no traceback, repository byte-identical."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Mtx
+from tests.test_stages_1_to_3 import build_stage_1
+
+BOMB = b"""a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+"""
+GOOD = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b\n"
+
+MANIFESTS = {
+    "malformed": (b"apiVersion: v1\nkind: [unclosed\n", 2),
+    "duplicate-keys": (b"apiVersion: v1\nkind: ConfigMap\nkind: Secret\nmetadata:\n  name: x\n", 2),
+    "alias-bomb": (BOMB, 2),
+    "python-tag": (b"apiVersion: v1\nkind: !!python/object/apply:os.system ['true']\nmetadata:\n  name: x\n", 2),
+    "no-apiversion": (b"kind: ConfigMap\nmetadata:\n  name: x\n", 2),
+    "no-kind": (b"apiVersion: v1\nmetadata:\n  name: x\n", 2),
+    "no-name": (b"apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n", 2),
+    "top-level-list": (b"- apiVersion: v1\n  kind: ConfigMap\n", 2),
+    "binary-junk": (b"\x00\xff\xfe\x89PNG\r\n\x1a\n", 2),
+    "empty": (b"", 2),
+    "scalar": (b"just a string\n", 2),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MANIFESTS))
+def test_bad_manifests_are_refused_with_one_line(mtx: Mtx, tmp_path: Path, case: str) -> None:
+    data, code = MANIFESTS[case]
+    mtx("space", "create", "traderx")
+    bad = tmp_path / f"{case}.yaml"
+    bad.write_bytes(data)
+    before = mtx.fingerprint()
+    result = mtx("unit", "create", "u", str(bad), "--space", "traderx", ok=False)
+    assert result.code == code, result.err
+    assert result.err.count("\n") == 1 and result.err.startswith("error: "), result.err
+    assert "Traceback" not in result.err
+    assert mtx.fingerprint() == before
+
+
+@pytest.mark.parametrize("name", ["..", "a/b", "Upper", "", "x" * 64, "-lead", "trail-", "a_b", "../../etc"])
+def test_invalid_slugs_are_rejected_before_any_file_is_touched(mtx: Mtx, tmp_path: Path, name: str) -> None:
+    (tmp_path / "ok.yaml").write_bytes(GOOD)
+    before = mtx.fingerprint()
+    for args in (("space", "create", name), ("unit", "create", name or "", str(tmp_path / "ok.yaml"),
+                                               "--space", "traderx")):
+        result = mtx(*args, ok=False)
+        assert result.code == 2, (args, result.err)
+        assert result.err.count("\n") == 1
+    assert mtx.fingerprint() == before
+
+
+def test_unknown_things_are_refused(mtx: Mtx, tmp_path: Path) -> None:
+    build_stage_1(mtx)
+    before = mtx.fingerprint()
+    cases = [
+        ("unit", "get", "nope", "--space", "traderx"),
+        ("unit", "get", "reference-data", "--space", "nope"),
+        ("unit", "update", "nope", "--space", "traderx", "--patch", "{}"),
+        ("unit", "create", "x", str(tmp_path / "missing.yaml"), "--space", "traderx"),
+        ("unit", "copy", "reference-data", "--from", "traderx", "--to", "nope"),
+        ("space", "create", "traderx"),
+        ("unit", "create", "reference-data", str(mtx.root / "base/reference-data.yaml"), "--space", "traderx"),
+        ("space", "create", "x", "--target", "nope"),
+    ]
+    for args in cases:
+        result = mtx(*args, ok=False)
+        assert result.code in (1, 2), (args, result.err)
+        assert result.err.count("\n") == 1 and "Traceback" not in result.err, (args, result.err)
+    assert mtx.fingerprint() == before
+
+
+@pytest.mark.parametrize("patch", ['{"spec": ', "[1, 2]", '"just a string"', '{"metadata": null}',
+                                   '{"apiVersion": null}'])
+def test_invalid_patches_exit_2(mtx: Mtx, patch: str) -> None:
+    build_stage_1(mtx)
+    before = mtx.fingerprint()
+    result = mtx("unit", "update", "reference-data", "--space", "traderx", "--patch", patch, ok=False)
+    assert result.code == 2, result.err
+    assert result.err.count("\n") == 1
+    assert mtx.fingerprint() == before
+
+
+def test_dirty_checkout_in_the_way_is_refused(mtx: Mtx) -> None:
+    build_stage_1(mtx)
+    path = mtx.root / "spaces/traderx/reference-data.yaml"
+    path.write_text(path.read_text() + "# my local edit\n")
+    before = mtx.fingerprint()
+    result = mtx("unit", "update", "reference-data", "--space", "traderx", "--patch",
+                 '{"spec":{"replicas":2}}', ok=False)
+    assert result.code == 1 and "uncommitted changes" in result.err
+    assert mtx.fingerprint() == before
+    assert path.read_text().endswith("# my local edit\n")
+
+
+def test_stale_index_lock_is_refused_cleanly(mtx: Mtx) -> None:
+    build_stage_1(mtx)
+    (mtx.root / ".git/index.lock").write_text("")
+    head = mtx.head()
+    result = mtx("unit", "update", "reference-data", "--space", "traderx", "--patch",
+                 '{"spec":{"replicas":2}}', ok=False)
+    assert result.code == 1 and "index.lock" in result.err
+    assert mtx.head() == head
+
+
+def test_symlink_manifest_pointing_outside_the_repo_is_refused(mtx: Mtx, tmp_path: Path) -> None:
+    mtx("space", "create", "traderx")
+    outside = tmp_path / "outside.yaml"
+    outside.write_bytes(GOOD)
+    link = mtx.root / "base/evil.yaml"
+    link.symlink_to(outside)
+    result = mtx("unit", "create", "evil", str(link), "--space", "traderx", ok=False)
+    assert result.code == 2 and "outside the repository" in result.err
+
+
+def test_usage_errors_exit_2_with_one_line(mtx: Mtx) -> None:
+    for args in (("unit", "frobnicate"), ("unit", "list", "--bogus"), ("-o", "xml", "space", "list")):
+        result = mtx(*args, ok=False)
+        assert result.code == 2, (args, result.err)
+        assert result.err.count("\n") == 1, result.err
