@@ -19,6 +19,12 @@ from tests.conftest import Mtx, Result, run
 REGIONS = {"traderx-prod-us": 3, "traderx-prod-eu": 5, "traderx-prod-asia": 2}
 
 
+@pytest.fixture(autouse=True)
+def wide_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Draw 100 columns wide, as in a terminal, whatever COLUMNS the test runner has."""
+    monkeypatch.setenv("COLUMNS", "100")
+
+
 def set_up(tmp_path: Path, stage: int) -> tuple[Mtx, Result]:
     root = tmp_path / "microtraderx"
     result = run("tutorial", "setup", str(stage), "--repo", str(root))
@@ -179,7 +185,7 @@ def test_deploy_1_writes_the_manifests_to_the_directory_target(tmp_path: Path) -
     assert result.code == 0, result.err
     assert "$ mtx apply --space traderx" in result.out
     written = m.root / "out" / "traderx" / "reference-data.yaml"
-    assert written.is_file() and "out/traderx/reference-data.yaml" in result.out
+    assert written.is_file() and "reference-data.yaml ✓" in result.out and "Deployment reference-data" in result.out
 
 
 def test_deploy_before_setup_says_what_to_run(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from mtx_gitops.adapters.yamlemit import render_block, render_flow, render_scalar
+from mtx_gitops.adapters.yamlemit import render_block, render_flow, render_literal, render_scalar
 from mtx_gitops.adapters.yamlsafe import same
 from mtx_gitops.adapters.yamlspans import Fallback, Node, Spans
 
@@ -66,8 +66,11 @@ class Editor(Spans):
 
     def replace_scalar(self, node: Node, new: Any, *, flow: bool) -> None:
         start, end = node.start_mark.index, node.end_mark.index
-        if node.style in ("|", ">") or self.text[start : start + 1] in ("&", "!", "*"):
-            raise Fallback("block scalar, tag or anchor")
+        if self.text[start : start + 1] in ("&", "!", "*"):
+            raise Fallback("tag or anchor")
+        if node.style in ("|", ">"):
+            self.replace_block_scalar(node, new)
+            return
         rendered = render_scalar(new, style=node.style or None, flow=flow)
         if rendered is None:
             if not flow:
@@ -78,6 +81,16 @@ class Editor(Spans):
                 raise Fallback("empty value not after ':'")
             rendered = " " + rendered
         self.edit(start, end, rendered)
+
+    def replace_block_scalar(self, node: Node, new: Any) -> None:
+        """A `|` or `>` block's text replaced by a literal block at the same indentation."""
+        start = node.start_mark.index
+        lines = self.text[start : node.end_mark.index].split("\n")[1:]
+        indent = next((len(line) - len(line.lstrip(" ")) for line in lines if line.strip()), 0)
+        rendered = render_literal(new, indent=indent, newline=self.newline) if isinstance(new, str) else None
+        if not indent or rendered is None:
+            raise Fallback("block scalar")
+        self.edit(start, self.content_end(node), rendered)
 
     def diff_flow(self, node: Node, old: Any, new: Any) -> None:
         """Keep a flow collection's shape and quoting where it holds, else rewrite it on its line."""
@@ -107,10 +120,10 @@ class Editor(Spans):
         pairs = node.value
         where = {key.value: i for i, (key, _) in enumerate(pairs)}
         kept = [name for name in new if name in where]
+        if not new:
+            raise Fallback("a document became {}")
         if kept != [key.value for key, _ in pairs if key.value in new]:
             raise Fallback("keys reordered")
-        if not kept:
-            raise Fallback("every key replaced")
         for i, (key, value) in enumerate(pairs):
             if key.value in new:
                 self.diff_entry(key, value, old[key.value], new[key.value])
@@ -156,6 +169,7 @@ class Editor(Spans):
 
     def delete_entry(self, pairs: list[tuple[Node, Node]], i: int) -> None:
         key, value = pairs[i]
+        self.colon(key)
         start = self.line_start(key.start_mark.index)
         if not self.text[start : key.start_mark.index].strip():
             self.edit(start, self.after_line(self.entry_end(key, value)), "")
@@ -168,6 +182,7 @@ class Editor(Spans):
     def insert_entries(
         self, pairs: list[tuple[Node, Node]], after: int | None, before: int | None, new: Mapping[str, Any]
     ) -> None:
+        self.colon(pairs[0][0])  # a plain `key:` entry, not a `? key` one, fixes the column
         column = pairs[0][0].start_mark.column
         block = self.block(new, column)
         if after is not None:

@@ -17,6 +17,8 @@ from mtx_gitops.errors import YamlError
 _WIDTH = 1 << 30  # never fold long lines: folded strings make noisy diffs
 _STR = "tag:yaml.org,2002:str"
 _ODD_BREAK = re.compile("[\r\x85\u2028\u2029]")
+# What a literal block may hold as is: printable text, tabs and line feeds.
+_NOT_LITERAL = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 
 # Strings other YAML readers (YAML 1.2, go-yaml) take for booleans or numbers are quoted too.
 _DIGITS = "-+0123456789"
@@ -132,3 +134,19 @@ def render_scalar(value: Any, *, style: str | None, flow: bool) -> str | None:
     if flow:
         text = text[1:-1]
     return None if "\n" in text else text
+
+
+def render_literal(value: str, *, indent: int, newline: str) -> str | None:
+    """`value` as a literal block scalar (`|` header, content at `indent`), without a final newline.
+
+    None when a literal block cannot hold it as is: unprintable characters, leading spaces (which
+    would need an indentation indicator) or trailing empty lines.
+    """
+    first = value.lstrip("\n")[:1]
+    if not first or first in " \t" or value.endswith("\n\n"):
+        return None
+    if _NOT_LITERAL.search(value) or _ODD_BREAK.search(value):
+        return None
+    lines = value.removesuffix("\n").split("\n")
+    header = "|" if value.endswith("\n") else "|-"
+    return header + "".join(newline + (" " * indent + line if line else "") for line in lines)

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 import typer.main
 
-from mtx_gitops.cli import audit, changeset, merge, run, space, tutorial, unit, unit_history
+from mtx_gitops.cli import audit, changeset, delivery, merge, run, space, tutorial, unit, unit_history
 from mtx_gitops.cli.context import Globals, check_output, hoist_globals
 from mtx_gitops.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, exit_code_for, one_line
 
@@ -51,6 +51,7 @@ app.add_typer(tutorial.app, name="tutorial")
 audit.register(app)
 unit_history.register(unit.app)
 space.register(app)
+delivery.register(app)
 app.command("merge-file")(merge.merge_file)
 
 

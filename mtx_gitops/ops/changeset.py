@@ -71,7 +71,8 @@ def staging_branch(repo: Repo, *, explicit_branch: str | None,
         return explicit_branch, None
     branch = branch_of(name)
     if repo.git.rev_parse(f"refs/heads/{branch}") is None:
-        raise NotFoundError(f"changeset {name!r} does not exist (no branch {branch})")
+        hint = "" if changeset else f"; it is current: `mtx changeset abort {name}` clears it"
+        raise NotFoundError(f"changeset {name!r} does not exist (no branch {branch}){hint}")
     return branch, f"staging in changeset {name} (branch {branch}); `mtx changeset apply {name}` lands it"
 
 

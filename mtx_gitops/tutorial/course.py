@@ -25,7 +25,7 @@ def setup(root: Path, number: int, *, execute: Execute, console: Console) -> Run
     check_stage(number)
     root.mkdir(parents=True, exist_ok=True)
     run = Runner(root, execute=execute, console=console)
-    console.print(f"[dim]$ cd {run.root}    # each mtx command below also gets --repo {run.root} -o json[/]")
+    run.announce()
     at = reached(run.root)
     if at is None:
         run.mtx("init", ".", "--example", "traderx")
@@ -34,7 +34,7 @@ def setup(root: Path, number: int, *, execute: Execute, console: Console) -> Run
         raise RefusedError(f"{run.root} is at stage {at} already, past stage {number}: stages only go forward; "
                            "give a fresh --repo DIR")
     if at == number:
-        console.print(f"{run.root} is at stage {number} already: nothing to do")
+        console.print(f"{run.root} is at stage {number} already: nothing to do", soft_wrap=True)
         console.print(overview(State.read(run)))
     state = None
     for n in range(at + 1, number + 1):
@@ -62,5 +62,5 @@ def run_course(root: Path, *, execute: Execute, console: Console, kubeconfig: st
     took = time.monotonic() - started
     console.rule(f"[bold green]All {len(STAGES)} stages done in {took:.1f} s[/]")
     console.print(f"The config repo is {root.resolve()}: try `git -C {root} log --oneline` "
-                  f"or `mtx log --repo {root}`.")
+                  f"or `mtx log --repo {root}`.", soft_wrap=True)
     return took

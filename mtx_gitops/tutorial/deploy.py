@@ -40,19 +40,27 @@ def deploy(root: Path, number: int, *, execute: Execute, console: Console, kubec
     run = Runner(root, execute=execute, console=console)
     spaces = stage(number).deploys
     console.rule(f"[bold]Deploy stage {number}[/]: {', '.join(spaces)}")
+    run.announce()
     if kubeconfig:
         point_targets_at(run, spaces, str(Path(kubeconfig).expanduser().resolve()))
     for space in spaces:
         run.mtx("apply", "--space", space)
-    targets = {t["target"]: t for t in run.read("target", "list")}
-    kinds = {s: targets[t] for s in spaces for t in targets if s in (targets[t].get("spaces") or [])}
-    on_cluster = [s for s in spaces if kinds.get(s, {}).get("kind") == "kubernetes"]
+    target_of = {s: t for t in run.read("target", "list") for s in t.get("spaces") or () if s in spaces}
+    on_cluster = [s for s in spaces if target_of.get(s, {}).get("kind") == "kubernetes"]
     rows = wait_running(run, on_cluster, wait_seconds) if on_cluster else []
     panels = [cluster_panel(s, [r for r in rows if r.get("space") == s]) if s in on_cluster
-              else directory_panel(run.root, s, kinds.get(s, {})) for s in spaces]
-    console.print(Panel(row(*panels) if len(panels) <= 3 else Group(*panels),
-                        title=f"[bold]Deployed: stage {number}[/]", box=box.HEAVY, border_style="green"))
+              else directory_panel(run.root, s, target_of.get(s, {})) for s in spaces]
+    console.print(deployed(number, panels, on_cluster=bool(on_cluster)))
     return rows
+
+
+def deployed(number: int, panels: list[Panel], *, on_cluster: bool) -> Panel:
+    """The frame around a deploy's panels: three to a row, the odd ones first (infra above the regions)."""
+    odd = len(panels) % 3
+    grid = ([row(*panels[:odd])] if odd else []) + [row(*panels[i:i + 3]) for i in range(odd, len(panels), 3)]
+    return Panel(Group(*grid), title=f"[bold]Deployed: stage {number}[/]", box=box.HEAVY, border_style="green",
+                 subtitle="[italic]pods Running ✓ on the cluster[/]" if on_cluster else
+                 "[italic]manifests written to the directory targets (no cluster)[/]")
 
 
 def point_targets_at(run: Runner, spaces: tuple[str, ...], kubeconfig: str) -> None:
@@ -64,13 +72,14 @@ def point_targets_at(run: Runner, spaces: tuple[str, ...], kubeconfig: str) -> N
 
 
 def wait_running(run: Runner, spaces: list[str], wait_seconds: float) -> list[dict[str, Any]]:
-    """`mtx status` rows of `spaces`, once every object is Synced and Healthy (ClusterError on timeout)."""
+    """`mtx status` rows of `spaces`, once every object is live and Healthy (ClusterError on timeout)."""
     deadline = time.monotonic() + wait_seconds
     echo = True
     while True:
         rows = [r for s in spaces for r in run.read("status", "--space", s, echo=echo)]
         echo = False
-        waiting = [r for r in rows if r.get("sync") != "Synced" or r.get("health") != "Healthy"]
+        # Drifted still means this commit is live; Missing and OutOfSync mean the apply has not landed.
+        waiting = [r for r in rows if r.get("sync") in ("Missing", "OutOfSync") or r.get("health") != "Healthy"]
         if not waiting:
             return rows
         if time.monotonic() > deadline:
@@ -85,12 +94,15 @@ def cluster_panel(space: str, rows: list[dict[str, Any]]) -> Panel:
     """A space's live objects: each with its readiness and, for workloads, one box per Running pod."""
     lines: list[RenderableType] = []
     for r in rows:
-        text = Text(f"{r.get('kind')}: {r.get('name')}", style="bold")
-        text.append(f"  {r.get('sync')} · {r.get('health')} · ready {r.get('ready')}", style="dim")
+        text = Text(f"{r.get('kind')} {r.get('name')}", style="bold")
+        if (r.get("sync"), r.get("health")) == ("Synced", "Healthy"):
+            text.append(" ✓", style="green")
+        else:
+            text.append(f" {r.get('sync')} · {r.get('health')} · ready {r.get('ready')}", style="yellow")
         pods = r.get("pods")
         if pods:
-            text.append("\n  pods: " + "■ " * int(pods.get("running", 0)), style="green")
-            text.append(f"Running ✓ ({pods.get('running')}/{pods.get('total')})", style="bold green")
+            text.append("\n  " + "■ " * int(pods.get("running", 0)), style="green")
+            text.append(f"Running ✓ {pods.get('running')}/{pods.get('total')}", style="bold green")
         lines.append(text)
     namespace = next((r.get("namespace") for r in rows if r.get("namespace")), None)
     return Panel(Group(*lines) if lines else Text("(nothing live)"), title=f"[bold]{space}[/]",
@@ -98,18 +110,18 @@ def cluster_panel(space: str, rows: list[dict[str, Any]]) -> Panel:
 
 
 def directory_panel(root: Path, space: str, target: dict[str, Any]) -> Panel:
-    """The manifests a directory target received for `space`: one file per unit."""
+    """The manifests a directory target received for `space`: one file per unit, its objects listed."""
     folder = root / str(target.get("path") or "out") / space
     lines: list[RenderableType] = []
     for path in sorted(folder.glob("*.yaml")):
         documents = [d for d in yamlio.load_documents(path.read_bytes(), source=str(path)) if isinstance(d, dict)]
-        text = Text(str(path.relative_to(root)), style="bold")
+        text = Text(path.name, style="bold")
+        text.append(" ✓", style="green")
         facets = workload_facets(documents)
         for doc in documents:
-            meta = doc.get("metadata") or {}
-            text.append(f"\n  {doc.get('kind')} {meta.get('name')}")
+            text.append(f"\n  {doc.get('kind')} {(doc.get('metadata') or {}).get('name')}")
             if doc.get("kind") in ("Deployment", "StatefulSet") and facets:
-                text.append(f"  r: {facets.get('r')} image {facets.get('image')} ✓", style="green")
+                text.append(f"\n    r: {facets.get('r')} · {facets.get('image')}", style="cyan")
         lines.append(text)
     return Panel(Group(*lines) if lines else Text("(no manifests written)"), title=f"[bold]{space}[/]",
-                 subtitle=f"[dim]→ {target.get('target', '?')} (directory)[/]", border_style="green")
+                 subtitle=f"[dim]→ {target.get('path', 'out')}/[/]", border_style="green")

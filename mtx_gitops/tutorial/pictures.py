@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 from rich.text import Text
 
 from mtx_gitops.tutorial.drawing import (
@@ -45,10 +45,10 @@ def picture(stage: Stage, before: State, after: State, results: Results) -> Rend
 
 
 def overview(after: State) -> RenderableType:
-    """Every space with its units: for a repo already at the stage asked for."""
+    """Every space with its units, three to a row: for a repo already at the stage asked for."""
     names = sorted(after.units)
-    return row(*[space_panel(after, s) for s in names[:4]]) if len(names) <= 4 else Text(
-        ", ".join(names), style="bold")
+    panels = [space_panel(after, s, facets=("r", "image")) for s in names]
+    return Group(*[row(*panels[i:i + 3]) for i in range(0, len(panels), 3)])
 
 
 def _stage_1(before: State, after: State, results: Results) -> Body:
@@ -57,9 +57,11 @@ def _stage_1(before: State, after: State, results: Results) -> Body:
 
 
 def _stage_2(before: State, after: State, results: Results) -> Body:
-    copied = results["copied_from"]
+    # Where each copy came from, as the audit trail (the commits' Mtx-Source trailers) tells it.
+    copied = {e["units"][0]["space"]: e["source"].split("/")[0] for e in results["log"]
+              if e["operation"] == "unit.copy" and e["units"] and e.get("source")}
     envs = ("traderx-dev", "traderx-staging", "traderx-prod")
-    panels = [space_panel(after, env, notes={"reference-data": f"copied from {copied[env]}"},
+    panels = [space_panel(after, env, notes={"reference-data": f"copied from {copied.get(env, '?')}"},
                           caption="deployed by `./deploy 2` ✓" if after.spaces[env].get("target")
                           else "config only") for env in envs]
     return [row(*panels), Text("promotion: dev ──→ staging ──→ prod (LIVE ✓)", style="bold cyan")]
@@ -76,7 +78,8 @@ def _stage_4(before: State, after: State, results: Results) -> Body:
     upgraded = [u for u in results["upgrade"]["units"] if u["changed"]]
     regions = [space_panel(after, s, units=["trade-service"], before=before, keep=("r",), facets=UPGRADED)
                for s in PROD_REGIONS]
-    changed = [f"{facet}: {before.facet('traderx-base', 'trade-service', facet)} → {value} (all regions)"
+    changed = [f"{facet}: {before.facet('traderx-base', 'trade-service', facet)} → {value} "
+               f"({_regions_with(after, facet, value)})"
                for facet, value in _facets(after, "traderx-base", "trade-service").items()
                if before.facet("traderx-base", "trade-service", facet) != value]
     kept = [f"{s.removeprefix('traderx-prod-').upper()} replicas: {after.facet(s, 'trade-service', 'r')}"
@@ -134,6 +137,12 @@ def _stage_7(before: State, after: State, results: Results) -> Body:
     return [Text("lateral path: " + " ══▶ ".join(s.removeprefix("traderx-") for s in path), style="bold cyan"),
             row(*panels), Text(caught_up, style="green"),
             bullets("Audit trail (mtx log):", trail, mark="•", style="cyan")]
+
+
+def _regions_with(state: State, facet: str, value: str) -> str:
+    """Which regions' trade-service now has `facet` = `value`: "all regions", or their names."""
+    found = [s.removeprefix("traderx-prod-") for s in PROD_REGIONS if state.facet(s, "trade-service", facet) == value]
+    return "all regions" if len(found) == len(PROD_REGIONS) else "only " + (", ".join(found) or "the base")
 
 
 def _facets(state: State, space: str, unit: str) -> dict[str, str]:

@@ -42,21 +42,24 @@ def namespace_manifest(name: str, region: str) -> str:
 
 
 def hello_traderx(run: Runner) -> Results:
+    """Stage 1: space `traderx` with unit `reference-data` from base/, delivered by target `local`."""
     run.mtx("space", "create", "traderx", "--target", "local")
     return {"create": run.mtx("unit", "create", "reference-data", "base/reference-data.yaml", "--space", "traderx")}
 
 
 def three_environments(run: Runner) -> Results:
+    """Stage 2: dev, staging and prod by copy (dev from traderx, staging from dev, prod from staging)."""
     run.mtx("space", "create", "traderx-dev")
     run.mtx("space", "create", "traderx-staging")
     run.mtx("space", "create", "traderx-prod", "--target", "local")
     flow = (("traderx", "traderx-dev"), ("traderx-dev", "traderx-staging"), ("traderx-staging", "traderx-prod"))
     for source, target in flow:
         run.mtx("unit", "copy", "reference-data", "--from", source, "--to", target)
-    return {"copied_from": {target: source for source, target in flow}}
+    return {"log": run.read("log", "--limit", str(len(flow)))}
 
 
 def three_regions(run: Runner) -> Results:
+    """Stage 3: traderx-base, three linked regions scaled 3/5/2, and a traderx-infra space of Namespaces."""
     run.mtx("space", "create", "traderx-base")
     for unit in ("reference-data", "trade-service"):
         run.mtx("unit", "create", unit, f"base/{unit}.yaml", "--space", "traderx-base")
@@ -74,6 +77,7 @@ def three_regions(run: Runner) -> Results:
 
 
 def push_upgrade(run: Runner) -> Results:
+    """Stage 4: one patch to the base, then one push-upgrade commit into every region."""
     patch = run.mtx("unit", "update", "trade-service", "--space", "traderx-base", "--patch", base_update_patch())
     pending = run.read("unit", "list", "--space", "traderx-prod-*", "--where", "UpgradeNeeded = true")
     upgrade = run.mtx("unit", "update", "--upgrade", "--space", "traderx-prod-*")
@@ -81,6 +85,7 @@ def push_upgrade(run: Runner) -> Results:
 
 
 def find_and_fix(run: Runner) -> Results:
+    """Stage 5: WHERE finds EU running hot, one command scales it to 2, another finds old images."""
     found = run.mtx("unit", "list", "--space", "*", "--where", OVERLOADED_EU)
     scaled = run.mtx("run", "set-replicas", "--replicas", "2", "--space", EU, "--where", "spec.replicas > 2")
     old = run.mtx("unit", "list", "--space", "*", "--where", OLD_IMAGES)
@@ -88,6 +93,7 @@ def find_and_fix(run: Runner) -> Results:
 
 
 def atomic_updates(run: Runner) -> Results:
+    """Stage 6: changeset market-data-v2 updates both services in traderx-prod-us as one commit."""
     run.mtx("changeset", "create", CHANGESET)
     for unit, tag in CHANGESET_TAGS:
         run.mtx("run", "set-image", "--image", tag, "--unit", unit, "--space", "traderx-prod-us")
@@ -97,6 +103,7 @@ def atomic_updates(run: Runner) -> Results:
 
 
 def emergency_bypass(run: Runner) -> Results:
+    """Stage 7: fix EU, merge its change laterally into Asia, US and base, then let the base catch up."""
     fix = run.mtx("run", "set-env-var", "--env-var", "CIRCUIT_BREAKER=true", "--unit", "trade-service",
                   "--space", EU)
     merges = {space: run.mtx("unit", "update", "trade-service", "--space", space,

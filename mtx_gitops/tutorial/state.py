@@ -29,6 +29,7 @@ class UnitView:
 
     @staticmethod
     def from_json(row: dict[str, Any]) -> UnitView:
+        """A unit object of `mtx unit list -o json`, as drawn."""
         up = row.get("upstream")
         documents = row.get("documents") or ([row["data"]] if row.get("data") else [])
         return UnitView(row["space"], row["unit"], tuple(row.get("kinds") or ()),
@@ -72,9 +73,11 @@ class State:
         return State(spaces, units)
 
     def unit(self, space: str, unit: str) -> UnitView | None:
+        """The unit `space/unit`, or None when it does not exist."""
         return self.units.get(space, {}).get(unit)
 
     def facet(self, space: str, unit: str, name: str) -> str | None:
+        """One facet (`r`, `image`, `algo`…) of `space/unit`, or None."""
         view = self.unit(space, unit)
         return view.facets.get(name) if view else None
 

@@ -6,6 +6,7 @@ import copy
 import difflib
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -284,10 +285,18 @@ def test_the_round_trip_quotes_what_yaml_1_1_would_misread() -> None:
     assert "'on': 'yes'" in out
 
 
-def test_a_block_scalar_change_falls_back_and_keeps_comments() -> None:
-    text = "# config\nkind: ConfigMap\ndata:\n  app.conf: |\n    port = 1\n  other: x  # kept\n"
-    out, _ = edited(text, lambda d: d[0]["data"].update({"app.conf": "port = 2\n"}))
-    assert out == "# config\nkind: ConfigMap\ndata:\n  app.conf: |\n    port = 2\n  other: x  # kept\n"
+def test_a_block_scalar_changes_only_its_content_lines() -> None:
+    text = "# config\nkind: ConfigMap\ndata:\n  app.conf: |\n    port = 1\n    host = a\n\n  other: x  # kept\n"
+    out, _ = edited(text, lambda d: d[0]["data"].update({"app.conf": "port = 2\nhost = a\n"}))
+    assert diff(text, out) == (["    port = 1"], ["    port = 2"])
+    out, _ = edited(text, lambda d: d[0]["data"].update({"app.conf": "single line"}))
+    assert out == "# config\nkind: ConfigMap\ndata:\n  app.conf: |-\n    single line\n\n  other: x  # kept\n"
+
+
+def test_a_block_scalar_that_a_literal_cannot_hold_falls_back() -> None:
+    text = "# config\ndata:\n  a: >\n    folded\n  b: x  # kept\n"
+    out, _ = edited(text, lambda d: d[0]["data"].update(a="  indented\n"))
+    assert comments(out) == comments(text)
 
 
 def test_documents_with_anchors_are_rewritten_correctly() -> None:
@@ -325,6 +334,26 @@ def test_windows_line_endings_and_byte_order_mark_survive() -> None:
     text = "\ufeff# c\r\na: 1\r\nb:\r\n  c: 2\r\n"
     out = yamlio.rewrite(text, [{"a": 2, "b": {"c": 2, "d": 3}}])
     assert out == "\ufeff# c\r\na: 2\r\nb:\r\n  c: 2\r\n  d: 3\r\n"
+
+
+def test_common_edits_never_need_the_round_trip(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_round_trip(*args: Any) -> str:
+        raise AssertionError("the surgical rewrite should have done this")
+
+    monkeypatch.setattr(yamlio, "_roundtrip", no_round_trip)
+    changes = [
+        lambda d: d[0]["spec"].update(replicas=4),
+        lambda d: container(d).update(image="x:2"),
+        lambda d: container(d)["env"].append({"name": "REGION", "value": "eu"}),
+        lambda d: container(d)["env"].pop(1),
+        lambda d: container(d)["env"][2].update(value="true"),
+        lambda d: container(d)["args"].append("--verbose"),
+        lambda d: d[0]["spec"]["template"]["spec"].pop("nodeSelector"),
+        lambda d: d[0]["metadata"].update(annotations={"a": "b"}),
+        lambda d: d.append({"kind": "Service"}),
+    ]
+    for change in changes:
+        edited(DEPLOYMENT, change)
 
 
 def test_nothing_changed_returns_the_text_as_is() -> None:

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import GIT_ENV, run
-from tests.reliability.fleet import build_fleet, fsck_clean, git
+from tests.reliability.conftest import build_fleet
+from tests.reliability.repostate import fsck_clean, git
 
 UPGRADE = ("unit", "update", "--upgrade", "--space", "*")
 SHIM = """#!/bin/sh

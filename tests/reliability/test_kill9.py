@@ -23,10 +23,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import GIT_ENV, run
-from tests.reliability.fleet import build_fleet, fsck_clean, git
+from tests.reliability.conftest import build_fleet
+from tests.reliability.repostate import fsck_clean, git
 
 SPACES = 30  # x 20 units = 600 downstream units, 1,200 files changed by the upgrade
-TRIALS = 12
+TRIALS = 10
 UPGRADE = ("unit", "update", "--upgrade", "--space", "*")
 
 
