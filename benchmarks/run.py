@@ -42,12 +42,15 @@ CASES: dict[str, Callable[[Context], list[Row]]] = {
 }
 
 
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def _machine() -> dict[str, str]:
     kubectl = subprocess.run(["kubectl", "version", "--client"], capture_output=True, text=True, check=False)
     gitv = subprocess.run(["git", "--version"], capture_output=True, text=True, check=False)
     return {"python": platform.python_version(), "cpus": str(os.cpu_count()), "git": gitv.stdout.strip(),
-            "kubectl": " / ".join(kubectl.stdout.split("\n")[:2]).strip(),
-            "load_average": " ".join(f"{x:.1f}" for x in os.getloadavg())}
+            "kubectl": " / ".join(kubectl.stdout.split("\n")[:2]).strip()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     subprocess.run(["rm", "-rf", str(scratch)], check=True)
     scratch.mkdir(parents=True)
     ctx = Context(args.spaces, generated, scratch, repeats=args.repeats, kustomize_sample=args.kustomize_sample)
-    started = time.monotonic()
+    started, load_before = time.monotonic(), _load()
     rows: list[Row] = []
     for name in chosen:
         if not args.json:
@@ -80,12 +83,14 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:  # one broken command must not hide the other figures
             rows.append(Row(name, None, error=f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"))
     meta = {**_machine(), "spaces": str(args.spaces), "units": str(ctx.units),
-            "seconds": f"{time.monotonic() - started:.0f}"}
+            "seconds": f"{time.monotonic() - started:.0f}", "load_average_before": load_before,
+            "load_average_after": _load()}
     if args.json:
         print(as_json(rows, meta=meta))
     else:
-        header = (f"mtx benchmarks: {args.spaces} spaces x 20 units; python {meta['python']}, "
-                  f"{meta['cpus']} CPUs, load average {meta['load_average']} at the end; {meta['git']}")
+        header = (f"mtx benchmarks: {args.spaces} spaces x 20 units; python {meta['python']}, {meta['cpus']} CPUs, "
+                  f"load average {load_before} before and {meta['load_average_after']} after; {meta['git']}; "
+                  f"{meta['kubectl']}")
         print(table(rows, header=header))
     return 0
 

@@ -103,11 +103,26 @@ class Snapshot:
         self.commit = commit
 
     @cached_property
-    def entries(self) -> dict[str, TreeEntry]:
-        """Every file under spaces/ plus mtx.yaml, by path."""
+    def _tree(self) -> tuple[dict[str, TreeEntry], frozenset[str]]:
         if self.commit is None:
-            return {}
-        return {e.path: e for e in self.repo.git.ls_tree(self.commit, SPACES_DIR, CONFIG_FILE)}
+            return {}, frozenset()
+        files, links = {}, set()
+        for e in self.repo.git.ls_tree(self.commit, SPACES_DIR, CONFIG_FILE):
+            if e.mode in ("100644", "100755"):
+                files[e.path] = e
+            else:
+                links.add(e.path)
+        return files, frozenset(links)
+
+    @property
+    def entries(self) -> dict[str, TreeEntry]:
+        """Every regular file under spaces/ plus mtx.yaml, by path (symlinks are never followed)."""
+        return self._tree[0]
+
+    @property
+    def symlinks(self) -> frozenset[str]:
+        """Paths under spaces/ that git stores as symlinks: refused, never read."""
+        return self._tree[1]
 
     def blob(self, path: str) -> str | None:
         entry = self.entries.get(path)
@@ -198,6 +213,13 @@ class Snapshot:
     def has_unit(self, ref: UnitRef) -> bool:
         return ref.unit in self._layout.get(ref.space, ())
 
+    def refuse_symlinks(self, space: str) -> None:
+        """UserError when git stores a file of `space` as a symlink (what a worker delivers must be whole)."""
+        prefix = f"{SPACES_DIR}/{space}/"
+        found = sorted(p for p in self.symlinks if p.startswith(prefix))
+        if found:
+            raise UserError(f"{found[0]} is a symlink: mtx refuses symlinks in spaces/")
+
     def require(self, ref: UnitRef) -> UnitRef:
         """`ref` checked: valid slugs, existing space and unit."""
         check_slug(ref.space, what="space name")
@@ -205,6 +227,8 @@ class Snapshot:
         if not self.has_space(ref.space):
             raise NotFoundError(f"space {ref.space!r} does not exist")
         if not self.has_unit(ref):
+            if unit_path(ref.space, ref.unit) in self.symlinks:
+                raise UserError(f"{unit_path(ref.space, ref.unit)} is a symlink: mtx refuses symlinked units")
             raise NotFoundError(f"unit {ref.unit!r} does not exist in space {ref.space!r}")
         return ref
 

@@ -18,6 +18,7 @@ from typing import Any
 from mtx_gitops.adapters.filelock import exclusive
 from mtx_gitops.adapters.gitrepo import blob_id, identity_of
 from mtx_gitops.core.model import Conflict
+from mtx_gitops.core.slug import check_branch
 from mtx_gitops.core.trailers import format_message
 from mtx_gitops.errors import DirtyCheckoutError, GitError, LockedError, RefMovedError, UserError
 from mtx_gitops.store import Repo, Snapshot
@@ -80,7 +81,7 @@ def write(repo: Repo, build: Callable[[Snapshot], Plan], *, branch: str | None =
     """Run `build` on the branch tip and land its plan as exactly one commit."""
     git = repo.git
     checked_out = git.current_branch()
-    target = branch or checked_out
+    target = check_branch(branch) if branch else checked_out
     if target is None:
         raise UserError("HEAD is detached: pass --branch to say where to commit")
     ref = f"refs/heads/{target}"

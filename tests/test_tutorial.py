@@ -21,8 +21,9 @@ REGIONS = {"traderx-prod-us": 3, "traderx-prod-eu": 5, "traderx-prod-asia": 2}
 
 @pytest.fixture(autouse=True)
 def wide_screen(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Draw 100 columns wide, as in a terminal, whatever COLUMNS the test runner has."""
+    """Draw 100 columns wide, as in a terminal, whatever COLUMNS the test runner has; no cluster."""
     monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.delenv("KUBECONFIG", raising=False)
 
 
 def set_up(tmp_path: Path, stage: int) -> tuple[Mtx, Result]:

@@ -55,7 +55,8 @@ class Git:
         except OSError as exc:
             raise GitError(f"cannot run git: {exc}") from None
         if check and done.returncode != 0:
-            raise GitError(f"git {args[0]}: {_first_line(done.stderr) or f'exit {done.returncode}'}")
+            command = next((a for a in args if not a.startswith("-")), "")
+            raise GitError(f"git {command}: {_first_line(done.stderr) or f'exit {done.returncode}'}")
         return done.stdout
 
     @property
@@ -167,7 +168,7 @@ class Git:
         if not wanted:
             return []
         tops = sorted({p.split("/", 1)[0] for p in wanted})
-        out = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *tops)
+        out = self.run("--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *tops)
         dirty = []
         for record in out.split(b"\0"):
             if len(record) > 3:
@@ -178,6 +179,8 @@ class Git:
 
     def update_checkout(self, old: str, new: str) -> None:
         """Bring the index and working tree from `old` to `new`, touching only changed paths."""
+        # read-tree trusts the index's stat data: refresh it first (our dirty check took no lock).
+        self.run("update-index", "-q", "--refresh", check=False)
         self.run("read-tree", "-m", "-u", old, new)
 
     def force_checkout(self, commit: str, paths: Sequence[str]) -> None:

@@ -48,8 +48,6 @@ class Editor(Spans):
         step, offset = self.indent
         return render_block(data, indent=indent, step=step, seq_offset=offset, newline=self.newline)
 
-    # --- the diff ---------------------------------------------------------------------------------
-
     def diff(self, node: Node, old: Any, new: Any, *, flow: bool) -> None:
         if same(old, new):
             return
@@ -117,11 +115,11 @@ class Editor(Spans):
         self.edit(end, end, (", " if node.value else "") + ", ".join(items))
 
     def diff_mapping(self, node: Node, old: dict[str, Any], new: Mapping[str, Any]) -> None:
+        if not new:
+            raise Fallback("a document became {}")  # nested mappings become `{}` in diff_entry
         pairs = node.value
         where = {key.value: i for i, (key, _) in enumerate(pairs)}
         kept = [name for name in new if name in where]
-        if not new:
-            raise Fallback("a document became {}")
         if kept != [key.value for key, _ in pairs if key.value in new]:
             raise Fallback("keys reordered")
         for i, (key, value) in enumerate(pairs):

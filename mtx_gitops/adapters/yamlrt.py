@@ -1,7 +1,8 @@
 """Round-trip fallback: apply new data onto ruamel.yaml's commented tree of the old text.
 
-Slow (about 30 ms for a Deployment), so it only runs for the edits the surgical rewrite declines:
-key reorders, multi-line flow collections, block scalars, anchors, removed documents.
+Slow (20-30 ms for a Deployment), so it only runs for the edits the surgical rewrite declines:
+reordered keys, multi-line flow collections changing shape, anchors and merge keys, collections
+changing kind.
 """
 
 from __future__ import annotations

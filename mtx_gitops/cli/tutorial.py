@@ -72,8 +72,8 @@ def tutorial(
         return
     from mtx_gitops.tutorial.course import run_course
 
-    root = _repo(ctx, "") if get_globals(ctx).repo or os.environ.get("MTX_REPO") else Path(
-        tempfile.mkdtemp(prefix="mtx-tutorial-"))
+    named = get_globals(ctx).repo or os.environ.get("MTX_REPO")
+    root = Path(named) if named else Path(tempfile.mkdtemp(prefix="mtx-tutorial-"))
     run_course(root, execute=execute_in_process, console=_console(), kubeconfig=kubeconfig)
 
 

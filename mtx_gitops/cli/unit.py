@@ -172,7 +172,7 @@ def update(
         emit_write(ctx, merge_from(repo, ref, merge_unit, merge_base=merge_base, merge_end=merge_end,
                                    policy=on_conflict, **opts))  # type: ignore[arg-type]
         return
-    from mtx_gitops.ops.inputs import read_input
+    from mtx_gitops.ops.inputs import read_text_input
     from mtx_gitops.ops.patching import patch_unit
 
     if type_ not in ("strategic", "merge", "json"):
@@ -180,7 +180,7 @@ def update(
     if patch is not None and patch_file is not None:
         raise UserError("give --patch or --patch-file, not both")
     source = "--patch" if patch is not None else f"--patch-file {patch_file}"
-    text = patch if patch is not None else read_input(patch_file or "-", what="patch file").decode("utf-8", "replace")
+    text = patch if patch is not None else read_text_input(patch_file or "-", what="patch file")
     emit_write(ctx, patch_unit(repo, ref, text, patch_type=type_, source=source, **opts))  # type: ignore[arg-type]
 
 

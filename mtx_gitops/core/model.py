@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -139,6 +140,10 @@ def document_identity(doc: Any) -> str:
     return f"{group}/{doc.get('kind', '')}/{meta.get('namespace', '') or ''}/{meta.get('name', '')}"
 
 
+# Kubernetes object names: DNS-1123 subdomains, plus ':' which RBAC names allow; never '/', '.' or '..'.
+_OBJECT_NAME = re.compile(r"(?!\.{1,2}$)[a-z0-9:]([-a-z0-9.:]{0,251}[a-z0-9:])?")
+
+
 def validate_documents(docs: list[Any], *, source: str) -> list[dict[str, Any]]:
     """Check that every document is a Kubernetes object (apiVersion, kind, metadata.name)."""
     docs = [doc for doc in docs if doc is not None]
@@ -156,4 +161,7 @@ def validate_documents(docs: list[Any], *, source: str) -> list[dict[str, Any]]:
         meta = doc.get("metadata")
         if not isinstance(meta, dict) or not isinstance(meta.get("name"), str) or not meta.get("name"):
             raise YamlError(f"{where}: missing metadata.name")
+        if not _OBJECT_NAME.fullmatch(meta["name"]):
+            raise YamlError(f"{where}: invalid metadata.name {meta['name']!r} (Kubernetes names are lower-case "
+                            "alphanumerics, '-', '.' and ':', at most 253 characters)")
     return docs

@@ -36,10 +36,27 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"number {text} is out of range")
+    return value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
 def parse_patch(text: str, *, source: str = "--patch", type: PatchType | None = None) -> Any:
     """Parse a patch text as JSON; with `type`, also check its shape (an object, or a list of ops)."""
     try:
-        patch = json.loads(text, parse_constant=_reject_constant)
+        patch = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float,
+                           object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise PatchError(
             f"invalid patch ({source}): {exc.msg} at line {exc.lineno} column {exc.colno}"

@@ -15,6 +15,16 @@ def is_slug(name: str) -> bool:
     return len(name) <= MAX_LEN and _SLUG.fullmatch(name) is not None
 
 
+_BAD_REF = re.compile(r"(^[-/.])|(/[.])|(\.\.)|([\x00-\x20\x7f~^:?*\[\\])|(@\{)|(//)|([/.]$)|(\.lock(/|$))")
+
+
+def check_branch(name: str) -> str:
+    """Return `name` if git accepts it as a branch name (`git check-ref-format --branch` rules)."""
+    if not name or name == "@" or _BAD_REF.search(name):
+        raise InvalidSlugError(f"invalid branch name {name!r}")
+    return name
+
+
 def check_slug(name: str, *, what: str = "name") -> str:
     """Return `name` if it is a valid slug, else raise InvalidSlugError naming it."""
     if not isinstance(name, str) or not is_slug(name):

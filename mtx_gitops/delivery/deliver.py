@@ -72,6 +72,7 @@ def plan_commit(snapshot: Snapshot, *, spaces: Sequence[str] | None = None, base
 
 def render_snapshot_space(snapshot: Snapshot, name: str) -> list[Object]:
     """One space of a snapshot, rendered (`render_space`)."""
+    snapshot.refuse_symlinks(name)
     units = snapshot.units(snapshot.refs([name]))
     return render_space(
         [(unit.ref, unit.documents) for unit in units],

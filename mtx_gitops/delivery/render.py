@@ -124,6 +124,10 @@ def write_directory(
     for obj in objects:
         labels = obj["metadata"]["labels"]
         by_file.setdefault(out_dir / labels[LABEL_SPACE] / f"{labels[LABEL_UNIT]}.yaml", []).append(obj)
+    for space_dir in {path.parent for path in by_file}:
+        # A symlinked output directory could make a repo write or delete files anywhere.
+        if space_dir.is_symlink():
+            raise UserError(f"{space_dir} is a symlink: mtx never writes rendered manifests through one")
     written: list[Path] = []
     for path in sorted(by_file):
         text = to_text(by_file[path])

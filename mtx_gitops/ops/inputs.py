@@ -20,9 +20,10 @@ def read_input(name: str, *, repo_root: Path | None = None, what: str = "file") 
             raise UserError(f"{what} {name!r} does not exist")
         if not path.is_file():
             raise UserError(f"{what} {name!r} is not a regular file")
-        if repo_root is not None and path.is_symlink():
+        if repo_root is not None:
+            root = repo_root.resolve()
             target = path.resolve()
-            if not target.is_relative_to(repo_root.resolve()):
+            if path.absolute().is_relative_to(root) and not target.is_relative_to(root):
                 raise UserError(f"{what} {name!r} is a symlink pointing outside the repository ({target})")
         try:
             with path.open("rb") as handle:
@@ -32,3 +33,13 @@ def read_input(name: str, *, repo_root: Path | None = None, what: str = "file") 
     if len(data) > MAX_INPUT:
         raise UserError(f"{what} {name!r} is larger than 3 MiB (the Kubernetes API request limit)")
     return data
+
+
+def read_text_input(name: str, *, what: str = "file") -> str:
+    """The text of FILE (or stdin), which must be valid UTF-8."""
+    data = read_input(name, what=what)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{what} {name!r} is not valid UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+                        f"{exc.start})") from None

@@ -10,7 +10,7 @@ from mtx_gitops.core.merge3 import merge_documents
 from mtx_gitops.core.model import Conflict, Policy
 from mtx_gitops.core.schemahints import schema_hints
 from mtx_gitops.errors import ConflictError
-from mtx_gitops.ops.inputs import read_input
+from mtx_gitops.ops.inputs import read_text_input
 
 
 @dataclass
@@ -25,7 +25,7 @@ class FileMerge:
 
 
 def _load(name: str, what: str) -> tuple[str, list[Any]]:
-    text = "" if name == "/dev/null" else read_input(name, what=f"{what} file").decode("utf-8", "replace")
+    text = "" if name == "/dev/null" else read_text_input(name, what=f"{what} file")
     if not text.strip():
         return text, []
     return text, yamlio.load_documents(text, source=name)

@@ -9,6 +9,7 @@ from typing import Any
 
 from mtx_gitops.adapters import yamlio
 from mtx_gitops.adapters.gitrepo import init_repo
+from mtx_gitops.core.labels import check_label
 from mtx_gitops.core.model import BASE_DIR, CONFIG_FILE, SPACES_DIR, Space, UnitRef, space_meta_path
 from mtx_gitops.core.slug import check_slug
 from mtx_gitops.errors import AlreadyExistsError, NotFoundError, RefusedError, UserError
@@ -67,6 +68,7 @@ def parse_labels(pairs: list[str]) -> dict[str, str]:
         key, sep, value = pair.partition("=")
         if not sep or not key:
             raise UserError(f"invalid label {pair!r}: expected key=value")
+        check_label(key, value)
         labels[key] = value
     return labels
 

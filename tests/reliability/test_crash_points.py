@@ -2,8 +2,9 @@
 
 The shim sits first on PATH and SIGKILLs the mtx process (its parent) right before or right after
 the Nth call of one git sub-command. Every step of a write is covered: the dirty check, writing the
-commit, dropping the temporary ref, moving the branch, updating the checkout. After each crash HEAD
-is the old commit or the complete new one, and rerunning the command finishes the job.
+commit, dropping the temporary ref, moving the branch, refreshing the index, updating the checkout.
+After each crash HEAD is the old commit or the complete new one, and rerunning the command finishes
+the job.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from tests.reliability.repostate import fsck_clean, git
 
 UPGRADE = ("unit", "update", "--upgrade", "--space", "*")
 SHIM = """#!/bin/sh
-if [ "$1" = "$MTX_CRASH_CMD" ]; then
+sub=""
+for arg in "$@"; do case "$arg" in -*) ;; *) sub="$arg"; break ;; esac; done
+if [ "$sub" = "$MTX_CRASH_CMD" ]; then
   n=$(cat "$MTX_CRASH_COUNTER" 2>/dev/null || echo 0); n=$((n + 1)); echo "$n" > "$MTX_CRASH_COUNTER"
   if [ "$n" = "$MTX_CRASH_NTH" ]; then
     if [ "$MTX_CRASH_WHEN" = before ]; then kill -9 "$PPID"; exit 137; fi
@@ -35,6 +38,7 @@ exec "$MTX_REAL_GIT" "$@"
 POINTS = [
     ("status", 1, "before"), ("status", 1, "after"), ("fast-import", 1, "before"), ("fast-import", 1, "after"),
     ("update-ref", 1, "after"), ("update-ref", 2, "before"), ("update-ref", 2, "after"),
+    ("update-index", 1, "before"), ("update-index", 1, "after"),
     ("read-tree", 1, "before"), ("read-tree", 1, "after"),
 ]
 
