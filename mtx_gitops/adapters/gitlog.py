@@ -6,10 +6,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import os
+import subprocess
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from mtx_gitops.adapters.gitrepo import Git
+from mtx_gitops.adapters.gitrepo import GIT_ENV, Git
 
 # One record per commit: \x1e, then fields split by \x1f, the message closed by \x1d; any `--raw`
 # lines follow it. Commit messages do not hold these control characters in practice.
@@ -64,3 +66,51 @@ def _record(chunk: bytes) -> LogRecord:
             # `:old-mode new-mode old-blob new-blob status`: a deletion's new blob is all zeros.
             blobs[path] = None if fields[4].startswith("D") else fields[3]
     return LogRecord(commit, author, email, date, message.strip(), blobs)
+
+
+def last_commits(git: Git, rev: str, paths: Iterable[str]) -> dict[str, str]:
+    """For each path, the newest commit at or before `rev` that touched it (one `git log` pass)."""
+    wanted = set(paths)
+    found: dict[str, str] = {}
+    if not wanted:
+        return found
+    tops = sorted({"/".join(p.split("/")[:2]) for p in wanted})
+    cmd = ["git", "log", "--format=%x01%H", "--name-only", "--no-renames", rev, "--", *tops]
+    proc = subprocess.Popen(
+        cmd, cwd=git.root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, **GIT_ENV}
+    )
+    assert proc.stdout is not None
+    commit = ""
+    try:
+        for raw in proc.stdout:
+            line = raw.decode("utf-8", "surrogateescape").rstrip("\n")
+            if line.startswith("\x01"):
+                commit = line[1:]
+            elif line in wanted and line not in found:
+                found[line] = commit
+                if len(found) == len(wanted):
+                    break
+    finally:
+        proc.kill()
+        proc.wait()
+    return found
+
+def log_records(
+    git: Git,
+    rev: str,
+    *,
+    fmt: str,
+    paths: Sequence[str] = (),
+    max_count: int | None = None,
+    name_only: bool = False,
+) -> bytes:
+    """Raw `git log` output for `rev` in one pass (records separated as `fmt` decides)."""
+    args = ["log", f"--format={fmt}", "-z"]
+    if name_only:
+        args.append("--name-only")
+    if max_count is not None:
+        args.append(f"--max-count={max_count}")
+    args.append(rev)
+    if paths:
+        args += ["--", *paths]
+    return git.run(*args)

@@ -19,7 +19,7 @@ from pathlib import Path
 from mtx_gitops.errors import GitError, LockedError, NotFoundError, RefMovedError
 
 ZERO = "0" * 40
-_ENV = {"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
+GIT_ENV = {"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
 
 
 def blob_id(data: bytes) -> str:
@@ -47,7 +47,7 @@ class Git:
         self, *args: str, input: bytes | None = None, env: Mapping[str, str] | None = None, check: bool = True
     ) -> bytes:
         """Run one git command in the repository and return its stdout."""
-        full_env = {**os.environ, **_ENV, **(env or {})}
+        full_env = {**os.environ, **GIT_ENV, **(env or {})}
         try:
             done = subprocess.run(
                 ["git", *args], cwd=self.root, input=input, capture_output=True, env=full_env, check=False
@@ -153,7 +153,7 @@ class Git:
             ["git", "update-ref", "-m", reason, ref, new, old or ZERO],
             cwd=self.root,
             capture_output=True,
-            env={**os.environ, **_ENV},
+            env={**os.environ, **GIT_ENV},
             check=False,
         )
         if done.returncode != 0:
@@ -203,60 +203,13 @@ class Git:
         """True when another git process holds (or left behind) the index lock."""
         return (self.git_dir / "index.lock").exists()
 
-    def last_commits(self, rev: str, paths: Iterable[str]) -> dict[str, str]:
-        """For each path, the newest commit at or before `rev` that touched it (one `git log` pass)."""
-        wanted = set(paths)
-        found: dict[str, str] = {}
-        if not wanted:
-            return found
-        tops = sorted({"/".join(p.split("/")[:2]) for p in wanted})
-        cmd = ["git", "log", "--format=%x01%H", "--name-only", "--no-renames", rev, "--", *tops]
-        proc = subprocess.Popen(
-            cmd, cwd=self.root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, **_ENV}
-        )
-        assert proc.stdout is not None
-        commit = ""
-        try:
-            for raw in proc.stdout:
-                line = raw.decode("utf-8", "surrogateescape").rstrip("\n")
-                if line.startswith("\x01"):
-                    commit = line[1:]
-                elif line in wanted and line not in found:
-                    found[line] = commit
-                    if len(found) == len(wanted):
-                        break
-        finally:
-            proc.kill()
-            proc.wait()
-        return found
-
-    def log_records(
-        self,
-        rev: str,
-        *,
-        fmt: str,
-        paths: Sequence[str] = (),
-        max_count: int | None = None,
-        name_only: bool = False,
-    ) -> bytes:
-        """Raw `git log` output for `rev` in one pass (records separated as `fmt` decides)."""
-        args = ["log", f"--format={fmt}", "-z"]
-        if name_only:
-            args.append("--name-only")
-        if max_count is not None:
-            args.append(f"--max-count={max_count}")
-        args.append(rev)
-        if paths:
-            args += ["--", *paths]
-        return self.run(*args)
-
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         """True when `ancestor` is reachable from `descendant` (or is the same commit)."""
         code = subprocess.run(
             ["git", "merge-base", "--is-ancestor", ancestor, descendant],
             cwd=self.root,
             capture_output=True,
-            env={**os.environ, **_ENV},
+            env={**os.environ, **GIT_ENV},
             check=False,
         ).returncode
         return code == 0
@@ -276,7 +229,7 @@ class Git:
             ["git", "update-ref", "-d", ref, old],
             cwd=self.root,
             capture_output=True,
-            env={**os.environ, **_ENV},
+            env={**os.environ, **GIT_ENV},
             check=False,
         )
         if done.returncode != 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -34,6 +35,17 @@ def print_write(result: WriteResult) -> None:
                           f"local {c.local!r} → kept {c.resolution}", markup=True)
     for note in result.notes:
         console.print(f"  [dim]{note}[/]")
+
+
+def stderr_progress(verb: str, *, every: int = 250) -> Callable[[int, int], None]:
+    """A progress callback that redraws one stderr line for large jobs (only on a terminal)."""
+    err = Console(stderr=True, highlight=False)
+
+    def report(done: int, total: int) -> None:
+        if total >= every and err.is_terminal and (done % every == 0 or done == total):
+            err.print(f"\r{verb} {done}/{total} units", end="\n" if done == total else "")
+
+    return report
 
 
 def print_rows(rows: list[dict[str, Any]], columns: list[tuple[str, str]], *, title: str | None = None) -> None:

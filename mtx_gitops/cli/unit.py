@@ -158,10 +158,12 @@ def update(
     repo = g.open_repo()
     opts = g.write_options(repo)
     if upgrade:
+        from mtx_gitops.cli.tables import stderr_progress
         from mtx_gitops.ops.upgrade import upgrade_units
 
-        emit_write(ctx, upgrade_units(repo, space, unit=name, where=where, policy=on_conflict,  # type: ignore[arg-type]
-                                      **opts))
+        result = upgrade_units(repo, space, unit=name, where=where, policy=on_conflict,  # type: ignore[arg-type]
+                               progress=stderr_progress("merging") if g.output == "table" else None, **opts)
+        emit_write(ctx, result)
         return
     if name is None:
         raise UserError("give the unit to update")

@@ -27,6 +27,7 @@ class Edit:
     files: dict[str, bytes | None] = field(default_factory=dict)
 
 
+Progress = Callable[[int, int], None]
 Select = Callable[[Snapshot], Sequence[UnitRef]]
 EditFn = Callable[[Snapshot, Unit], Edit]
 
@@ -34,14 +35,17 @@ EditFn = Callable[[Snapshot, Unit], Edit]
 def edit_units(repo: Repo, *, select: Select, edit: EditFn, operation: str, subject: str,
                trailers: Sequence[tuple[str, str]] = (), branch: str | None = None,
                message: str | None = None, dry_run: bool = False,
-               on_plan: Callable[[Plan], None] | None = None) -> WriteResult:
+               on_plan: Callable[[Plan], None] | None = None,
+               progress: Progress | None = None) -> WriteResult:
     """Apply `edit` to every unit `select` picks and land all changes as one commit."""
     def build(snap: Snapshot) -> Plan:
         refs = list(select(snap))
         plan = Plan(operation, subject, trailers=list(trailers))
         units = snap.units(refs)
         texts = snap.repo.git.read_blobs(u.blob for u in units)
-        for unit in units:
+        for done, unit in enumerate(units, start=1):
+            if progress is not None:
+                progress(done, len(units))
             outcome = edit(snap, unit)
             changed = False
             if outcome.documents is not None and outcome.documents != unit.documents:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mtx_gitops.adapters.gitlog import last_commits
 from mtx_gitops.core.model import UnitRef, link_path, unit_path
 from mtx_gitops.core.slug import check_slug
 from mtx_gitops.errors import NotFoundError, RefusedError
@@ -70,7 +71,7 @@ def diff_revisions(repo: Repo, ref: UnitRef, *, rev: str = "HEAD",
     if revision is not None:
         older = repo.snapshot(revision)
     else:
-        last = repo.git.last_commits(snap.commit, [path]).get(path)
+        last = last_commits(repo.git, snap.commit, [path]).get(path)
         parent = repo.git.rev_parse(f"{last}^") if last else None
         older = repo.snapshot_at(parent)
     before = older.units([ref])[0].documents if older.has_unit(ref) else []

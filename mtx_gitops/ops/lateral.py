@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mtx_gitops.adapters.gitlog import last_commits
 from mtx_gitops.core.merge3 import merge_documents
 from mtx_gitops.core.model import Policy, UnitRef, unit_path
 from mtx_gitops.errors import ConflictError, NotFoundError, UserError
@@ -41,7 +42,7 @@ def merge_from(repo: Repo, ref: UnitRef, source_text: str, *, merge_base: str | 
         if merge_base:
             base: str | None = repo.git.resolve(merge_base)
         else:
-            last = repo.git.last_commits(end, [path]).get(path)
+            last = last_commits(repo.git, end, [path]).get(path)
             if last is None:
                 raise NotFoundError(f"unit {source} has no history at {end[:12]}")
             base = repo.git.rev_parse(f"{last}^")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from mtx_gitops.adapters.gitlog import last_commits, log_records
 from mtx_gitops.core.model import UnitRef, unit_path
 from mtx_gitops.core.where import Subject, evaluate, needs, parse_where
 from mtx_gitops.store import Snapshot, Unit
@@ -67,7 +68,7 @@ def head_revision_nums(snap: Snapshot, refs: Sequence[UnitRef]) -> dict[UnitRef,
     if snap.commit is None:
         return {}
     paths = {unit_path(r.space, r.unit): r for r in refs}
-    out = snap.repo.git.log_records(snap.commit, fmt="", paths=sorted({f"spaces/{r.space}" for r in refs}),
+    out = log_records(snap.repo.git, snap.commit, fmt="", paths=sorted({f"spaces/{r.space}" for r in refs}),
                                     name_only=True)
     counts: dict[UnitRef, int] = {}
     for name in out.decode("utf-8", "replace").replace("\0", "\n").splitlines():
@@ -91,7 +92,7 @@ def last_revisions(snap: Snapshot, refs: Sequence[UnitRef]) -> dict[UnitRef, str
     if snap.commit is None or not refs:
         return {}
     paths = {unit_path(r.space, r.unit): r for r in refs}
-    found = snap.repo.git.last_commits(snap.commit, paths)
+    found = last_commits(snap.repo.git, snap.commit, paths)
     return {paths[p]: sha for p, sha in found.items()}
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from mtx_gitops.core.merge3 import merge_documents
 from mtx_gitops.core.model import Link, Policy, UnitRef, link_path, unit_path
 from mtx_gitops.errors import ConflictError, NotFoundError, UserError
-from mtx_gitops.ops.edit import Edit, edit_units
+from mtx_gitops.ops.edit import Edit, Progress, edit_units
 from mtx_gitops.ops.query import select_units
 from mtx_gitops.ops.units import link_file
 from mtx_gitops.store import Repo, Snapshot, Unit
@@ -20,7 +20,7 @@ from mtx_gitops.transaction import Plan, WriteResult
 
 def upgrade_units(repo: Repo, space_glob: str, *, unit: str | None = None, where: str | None = None,
                   policy: Policy = "local", branch: str | None = None, message: str | None = None,
-                  dry_run: bool = False) -> WriteResult:
+                  dry_run: bool = False, progress: Progress | None = None) -> WriteResult:
     """Upgrade the linked units of the spaces matching `space_glob` from their upstreams."""
     bases: dict[str, list[dict[str, object]]] = {}
 
@@ -68,4 +68,4 @@ def upgrade_units(repo: Repo, space_glob: str, *, unit: str | None = None, where
 
     return edit_units(repo, select=select, edit=edit, operation="unit.upgrade",
                       subject=f"Upgrade units in {space_glob} from their upstreams", branch=branch,
-                      message=message, dry_run=dry_run, on_plan=check)
+                      message=message, dry_run=dry_run, on_plan=check, progress=progress)
