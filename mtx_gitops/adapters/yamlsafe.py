@@ -126,6 +126,8 @@ def parse_documents(text: str, *, source: str) -> list[Document]:
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
+        if "nesting depth" in str(exc):  # libyaml >= 0.2.6 has a depth limit of its own
+            raise YamlError(f"{source}: nested deeper than {MAX_DEPTH} levels") from None
         raise _yaml_error(exc, text, source) from None
     except RecursionError:
         raise YamlError(f"{source}: nested deeper than {MAX_DEPTH} levels") from None
