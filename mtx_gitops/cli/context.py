@@ -51,7 +51,7 @@ class Globals:
 
 def new_app(help: str) -> typer.Typer:
     """A command group with plain (fast) help output."""
-    return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None)
+    return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None, add_completion=False)
 
 
 def hoist_globals(argv: list[str]) -> list[str]:

@@ -13,6 +13,7 @@ import typer.main
 
 from mtx_gitops.cli import audit, changeset, delivery, merge, run, space, tutorial, unit, unit_history
 from mtx_gitops.cli.context import Globals, check_output, hoist_globals
+from mtx_gitops.cli.lazy import LazyGroup
 from mtx_gitops.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, exit_code_for, one_line
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode=None,  # plain help: rich's help formatter costs ~300 ms of start-up
+    cls=LazyGroup,
 )
 
 
@@ -42,17 +44,15 @@ def root(
     ctx.obj = Globals(repo, branch, message, dry_run, check_output(output), changeset)
 
 
-app.add_typer(space.app, name="space")
-app.add_typer(space.target_app, name="target")
-app.add_typer(unit.app, name="unit")
-app.add_typer(run.app, name="run")
-app.add_typer(changeset.app, name="changeset")
-app.add_typer(tutorial.app, name="tutorial")
-audit.register(app)
+# Top-level commands and command groups, built into click commands only when they run (cli/lazy.py).
+commands = typer.Typer()
+audit.register(commands)
+space.register(commands)
+delivery.register(commands)
+commands.command("merge-file")(merge.merge_file)
 unit_history.register(unit.app)
-space.register(app)
-delivery.register(app)
-app.command("merge-file")(merge.merge_file)
+GROUPS = {"space": space.app, "target": space.target_app, "unit": unit.app, "run": run.app,
+          "changeset": changeset.app, "tutorial": tutorial.app}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -86,7 +86,12 @@ def main(argv: list[str] | None = None) -> None:
 def _command() -> Callable[..., Any]:
     """The click command tree, built once per process (typer rebuilds it on every `app()` call, ~0.1 s:
     that is most of the cost of an in-process run, as in the tutorial and the tests)."""
-    return typer.main.get_command(app)
+    group = typer.main.get_group(app)
+    assert isinstance(group, LazyGroup)
+    group.add_lazy_commands(commands)
+    for name, sub_app in GROUPS.items():
+        group.add_lazy_group(name, sub_app)
+    return group
 
 
 def _is_usage_error(exc: Exception) -> bool:

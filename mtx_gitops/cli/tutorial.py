@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from mtx_gitops.tutorial.runner import Outcome
 
 app = typer.Typer(help="The seven MicroTraderX stages of the guide, as real mtx commands, drawn.",
-                  invoke_without_command=True)
+                  invoke_without_command=True, rich_markup_mode=None, add_completion=False)
 
 Stage = Annotated[int, typer.Argument(help="Stage number, 1 to 7.", min=1, max=7)]
 DEFAULT_DIR = "microtraderx"

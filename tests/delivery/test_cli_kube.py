@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 
-from mtx_gitops.cli.main import app
+from mtx_gitops.cli.main import commands
 from tests.conftest import Mtx
 
 pytestmark = [
     pytest.mark.kube,
     pytest.mark.xdist_group("kube"),
     pytest.mark.skipif(
-        not {"apply", "status"} <= {command.name for command in app.registered_commands},
+        not {"apply", "status"} <= {command.name for command in commands.registered_commands},
         reason="mtx_gitops.cli.delivery is not registered in cli/main.py yet",
     ),
 ]
