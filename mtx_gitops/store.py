@@ -17,9 +17,9 @@ from typing import Any
 from mtx_gitops.adapters import yamlio
 from mtx_gitops.adapters.gitrepo import Git, TreeEntry, find_root
 from mtx_gitops.adapters.parsecache import ParseCache
+from mtx_gitops.core.layout import role_of
 from mtx_gitops.core.model import (
     CONFIG_FILE,
-    META_DIR,
     SPACES_DIR,
     Link,
     Space,
@@ -28,7 +28,7 @@ from mtx_gitops.core.model import (
     unit_path,
     validate_documents,
 )
-from mtx_gitops.core.slug import check_slug, is_slug
+from mtx_gitops.core.slug import check_slug
 from mtx_gitops.errors import NotFoundError, UserError
 
 
@@ -161,13 +161,11 @@ class Snapshot:
         """space -> sorted unit slugs, read from the tree's paths alone."""
         layout: dict[str, list[str]] = {}
         for path in self.entries:
-            parts = path.split("/")
-            if len(parts) < 3 or parts[0] != SPACES_DIR or not is_slug(parts[1]):
-                continue
-            if parts[2:] == [META_DIR, "space.yaml"]:
-                layout.setdefault(parts[1], [])
-            elif len(parts) == 3 and parts[2].endswith(".yaml") and is_slug(parts[2][:-5]):
-                layout.setdefault(parts[1], []).append(parts[2][:-5])
+            role = role_of(path)
+            if role.role == "space" and role.space:
+                layout.setdefault(role.space, [])
+            elif role.role == "unit" and role.ref:
+                layout.setdefault(role.ref.space, []).append(role.ref.unit)
         return {space: sorted(units) for space, units in sorted(layout.items())}
 
     def space_names(self) -> list[str]:
@@ -237,11 +235,9 @@ class Snapshot:
         """Every unit's upstream link, read in one batch through the parse cache."""
         paths = {}
         for path, entry in self.entries.items():
-            parts = path.split("/")
-            if len(parts) == 5 and parts[2] == META_DIR and parts[3] == "links" and path.endswith(".yaml"):
-                ref = UnitRef(parts[1], parts[4][:-5])
-                if self.has_unit(ref):
-                    paths[ref] = (path, entry.blob)
+            role = role_of(path)
+            if role.role == "link" and role.ref and self.has_unit(role.ref):
+                paths[role.ref] = (path, entry.blob)
         parsed = self.repo.cache.documents({blob: path for path, blob in paths.values()},
                                            read=self.repo.git.read_blobs, parse=_parse_link)
         return {ref: Link.from_data(parsed[blob], source=path) for ref, (path, blob) in paths.items()}

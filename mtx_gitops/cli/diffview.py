@@ -12,7 +12,7 @@ from mtx_gitops.cli.tables import console
 
 def short(value: Any, *, limit: int = 60) -> str:
     """A value as one short line (`-` when absent)."""
-    from mtx_gitops.ops.fielddiff import short_value
+    from mtx_gitops.core.fielddiff import short_value
 
     return short_value(value, limit=limit)
 

@@ -16,12 +16,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from mtx_gitops.core.fielddiff import field_changes
+from mtx_gitops.core.layout import role_of, units_touched
 from mtx_gitops.core.model import UnitRef
 from mtx_gitops.core.slug import check_slug
 from mtx_gitops.errors import AlreadyExistsError, NotFoundError, RefusedError, UserError
 from mtx_gitops.ops.audit import read_entries
-from mtx_gitops.ops.fielddiff import field_changes
-from mtx_gitops.ops.layout import role_of, units_touched
 from mtx_gitops.store import Repo, Snapshot
 
 PREFIX = "mtx/changeset/"

@@ -15,12 +15,12 @@ from typing import Any
 from mtx_gitops.adapters import yamlio
 from mtx_gitops.adapters.gitrepo import blob_id
 from mtx_gitops.core import trailers
+from mtx_gitops.core.layout import role_of, units_touched
 from mtx_gitops.core.merge3 import merge_documents
 from mtx_gitops.core.model import CONFIG_FILE, SPACES_DIR, Link
 from mtx_gitops.errors import ConflictError, NotFoundError, RefMovedError, RefusedError
 from mtx_gitops.ops import changeset as changesets
 from mtx_gitops.ops.audit import read_entries
-from mtx_gitops.ops.layout import role_of, units_touched
 from mtx_gitops.store import Repo, Snapshot
 from mtx_gitops.transaction import Plan, UnitChange, WriteResult, write
 

@@ -14,11 +14,11 @@ from typing import Any
 
 from mtx_gitops.adapters.gitlog import read_log
 from mtx_gitops.core.changes import is_within
+from mtx_gitops.core.fielddiff import by_identity, field_changes, leaf_paths, value_at
 from mtx_gitops.core.model import UnitRef, unit_path
 from mtx_gitops.core.paths import format_path, parse_path
 from mtx_gitops.errors import NotFoundError, YamlError
 from mtx_gitops.ops.audit import LogEntry, entry_of
-from mtx_gitops.ops.fielddiff import by_identity, field_changes, leaf_paths, value_at
 from mtx_gitops.store import Repo, Snapshot
 
 

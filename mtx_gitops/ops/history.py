@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from mtx_gitops.adapters.gitlog import last_commits
+from mtx_gitops.core.fielddiff import field_changes
 from mtx_gitops.core.model import UnitRef, link_path, unit_path
 from mtx_gitops.core.slug import check_slug
 from mtx_gitops.errors import NotFoundError, RefusedError
 from mtx_gitops.ops.audit import LogEntry, read_entries
-from mtx_gitops.ops.fielddiff import field_changes
 from mtx_gitops.store import Repo, Snapshot
 from mtx_gitops.transaction import Plan, UnitChange, WriteResult, write
 

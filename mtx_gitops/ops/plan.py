@@ -14,10 +14,10 @@ from functools import cached_property
 from typing import Any
 
 from mtx_gitops.adapters import yamlio
+from mtx_gitops.core.fielddiff import field_changes
+from mtx_gitops.core.layout import role_of
 from mtx_gitops.core.model import Space, UnitRef, space_meta_path, unit_path
 from mtx_gitops.ops.audit import read_entries
-from mtx_gitops.ops.fielddiff import field_changes
-from mtx_gitops.ops.layout import role_of
 from mtx_gitops.store import Repo, Snapshot
 
 

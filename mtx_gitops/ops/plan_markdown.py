@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from mtx_gitops.ops.fielddiff import short_value
+from mtx_gitops.core.fielddiff import short_value
 
 MAX_FIELDS = 20
 MAX_SPACES = 50  # above this many spaces, spaces that changed identically share one block
