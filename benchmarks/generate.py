@@ -26,7 +26,7 @@ from benchmarks.kustomize_tree import write_tree
 from benchmarks.manifests import BASE_SPACE, SERVICES, override_of, region_of, space_name, unit_yaml
 from benchmarks.mtxcmd import run_mtx
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 DONE_MARKER = ".bench-complete"
 
 

@@ -135,7 +135,11 @@ class Override:
 
 
 def override_of(index: int) -> Override:
-    """Even spaces scale every Deployment (3-5 replicas); odd spaces set REGION in every container."""
+    """Even spaces scale every Deployment (3-5 replicas); odd spaces set SITE=<space> in every container.
+
+    So half the spaces share their units' content with others (as regions with one scale do) and half
+    are unique: an implementation cannot make the fleet cheap by merging each distinct blob once.
+    """
     if index % 2 == 0:
         return Override(replicas=3 + index % 3)
-    return Override(env=("REGION", region_of(index)))
+    return Override(env=("SITE", space_name(index)))

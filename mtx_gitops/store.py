@@ -179,11 +179,15 @@ class Snapshot:
         check_slug(name, what="space name")
         if name not in self._layout:
             raise NotFoundError(f"space {name!r} does not exist")
-        blob = self.blob(space_meta_path(name))
-        if blob is None:
-            return Space(name)
-        return Space.from_data(name, yamlio.load_one(self.repo.git.read_blob(blob),
-                                                     source=space_meta_path(name)))
+        return self._space_meta.get(name) or Space(name)
+
+    @cached_property
+    def _space_meta(self) -> dict[str, Space]:
+        """Every space's metadata, read in one batch through the parse cache."""
+        blobs = {name: self.blob(space_meta_path(name)) for name in self._layout}
+        wanted = {blob: space_meta_path(name) for name, blob in blobs.items() if blob}
+        parsed = self.repo.cache.documents(wanted, read=self.repo.git.read_blobs, parse=_parse_link)
+        return {name: Space.from_data(name, parsed[blob]) for name, blob in blobs.items() if blob}
 
     def spaces(self) -> list[Space]:
         return [self.space(name) for name in self._layout]
@@ -277,6 +281,7 @@ class Snapshot:
 
 
 def _parse_link(data: bytes, source: str) -> Any:
+    """A small single-document file (a link or a space's metadata)."""
     return yamlio.load_one(data, source=source)
 
 

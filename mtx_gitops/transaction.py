@@ -86,6 +86,7 @@ def write(repo: Repo, build: Callable[[Snapshot], Plan], *, branch: str | None =
         raise UserError("HEAD is detached: pass --branch to say where to commit")
     ref = f"refs/heads/{target}"
     with exclusive(git.git_dir / "mtx" / "write.lock"):
+        git.drop_stale_transaction_refs()
         finish_interrupted_checkout(repo)
         for _attempt in range(RETRIES):
             old = git.rev_parse(ref)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -138,14 +139,20 @@ class Git:
             chunks.append(f"from {parent}\n".encode())
         for path, data in sorted(changes.items()):
             if data is None:
-                chunks.append(f"D {path}\n".encode())
+                chunks.append(b"D " + _quoted(path) + b"\n")
             else:
-                chunks.append(f"M 100644 inline {path}\ndata {len(data)}\n".encode() + data + b"\n")
+                chunks.append(b"M 100644 inline " + _quoted(path) + f"\ndata {len(data)}\n".encode() + data + b"\n")
         chunks.append(b"done\n")
         self.run("fast-import", "--quiet", "--done", "--date-format=raw", input=b"".join(chunks))
         sha = self.run("rev-parse", ref).decode().strip()
         self.run("update-ref", "-d", ref)
         return sha
+
+    def drop_stale_transaction_refs(self) -> None:
+        """Delete temporary refs a killed mtx left behind (call only while holding the write lock)."""
+        refs = self.run("for-each-ref", "--format=%(refname)", "refs/mtx/txn/").decode().split()
+        if refs:
+            self.run("update-ref", "--stdin", input="".join(f"delete {r}\n" for r in refs).encode())
 
     def move_ref(self, ref: str, *, new: str, old: str | None, reason: str) -> None:
         """Move `ref` from `old` to `new` atomically (compare-and-swap); RefMovedError if it moved."""
@@ -167,8 +174,9 @@ class Git:
         wanted = set(paths)
         if not wanted:
             return []
-        tops = sorted({p.split("/", 1)[0] for p in wanted})
-        out = self.run("--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *tops)
+        # A few exact paths keep status from scanning the whole tree; many are cheaper as their top dirs.
+        specs = sorted(wanted) if len(wanted) <= 200 else sorted({p.split("/", 1)[0] for p in wanted})
+        out = self.run("--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *specs)
         dirty = []
         for record in out.split(b"\0"):
             if len(record) > 3:
@@ -272,6 +280,24 @@ def find_root(start: Path, marker: str) -> Path | None:
         if (candidate / marker).is_file():
             return candidate
     return None
+
+
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9._/+@-]+")
+
+
+def _quoted(path: str) -> bytes:
+    """`path` as git fast-import reads it: C-style quoted unless plain (a newline must never end a command)."""
+    if _PLAIN_PATH.fullmatch(path):
+        return path.encode()
+    out = bytearray(b'"')
+    for byte in path.encode("utf-8", "surrogateescape"):
+        if byte in (0x22, 0x5C):
+            out += b"\\" + bytes([byte])
+        elif 0x20 <= byte < 0x7F:
+            out.append(byte)
+        else:
+            out += f"\\{byte:03o}".encode()
+    return bytes(out + b'"')
 
 
 def _first_line(stderr: bytes) -> str:
