@@ -68,13 +68,23 @@ def _record(chunk: bytes) -> LogRecord:
     return LogRecord(commit, author, email, date, message.strip(), blobs)
 
 
+def pathspecs(paths: Iterable[str], *, most: int = 20) -> list[str]:
+    """Pathspecs covering `paths`: their directories, or their top directories when there are many.
+
+    git matches every pathspec against every changed path of every commit: 300 space directories
+    make a history walk ~3x slower than the one `spaces` directory filtered afterwards.
+    """
+    dirs = sorted({"/".join(p.split("/")[:2]) for p in paths})
+    return dirs if len(dirs) <= most else sorted({p.split("/", 1)[0] for p in dirs})
+
+
 def last_commits(git: Git, rev: str, paths: Iterable[str]) -> dict[str, str]:
     """For each path, the newest commit at or before `rev` that touched it (one `git log` pass)."""
     wanted = set(paths)
     found: dict[str, str] = {}
     if not wanted:
         return found
-    tops = sorted({"/".join(p.split("/")[:2]) for p in wanted})
+    tops = pathspecs(wanted)
     cmd = ["git", "log", "--format=%x01%H", "--name-only", "--no-renames", rev, "--", *tops]
     proc = subprocess.Popen(
         cmd, cwd=git.root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, **GIT_ENV}

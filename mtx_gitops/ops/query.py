@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from mtx_gitops.adapters.gitlog import last_commits, log_records
+from mtx_gitops.adapters.gitlog import last_commits, log_records, pathspecs
 from mtx_gitops.core.model import UnitRef, unit_path
 from mtx_gitops.core.where import Subject, evaluate, needs, parse_where
 from mtx_gitops.store import Snapshot, Unit
@@ -68,8 +68,7 @@ def head_revision_nums(snap: Snapshot, refs: Sequence[UnitRef]) -> dict[UnitRef,
     if snap.commit is None:
         return {}
     paths = {unit_path(r.space, r.unit): r for r in refs}
-    out = log_records(snap.repo.git, snap.commit, fmt="", paths=sorted({f"spaces/{r.space}" for r in refs}),
-                                    name_only=True)
+    out = log_records(snap.repo.git, snap.commit, fmt="", paths=pathspecs(paths), name_only=True)
     counts: dict[UnitRef, int] = {}
     for name in out.decode("utf-8", "replace").replace("\0", "\n").splitlines():
         ref = paths.get(name.strip())
