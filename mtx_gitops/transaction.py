@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mtx_gitops.adapters import gitcheckout
 from mtx_gitops.adapters.filelock import exclusive
 from mtx_gitops.adapters.gitrepo import blob_id, identity_of
 from mtx_gitops.core.model import Conflict
@@ -115,7 +116,7 @@ def write(repo: Repo, build: Callable[[Snapshot], Plan], *, branch: str | None =
                 continue
             if in_checkout:
                 try:
-                    git.update_checkout(start or _EMPTY_TREE, commit)
+                    gitcheckout.update_checkout(git, start or _EMPTY_TREE, commit)
                 except GitError as exc:
                     raise GitError(f"committed {commit[:12]} to {target}, but updating the checkout failed "
                                    f"({exc}); run `git reset --keep {commit[:12]}`") from None
@@ -148,16 +149,16 @@ def finish_interrupted_checkout(repo: Repo) -> None:
         # A lock newer than the journal was left by our own killed `git read-tree`.
         if lock.exists() and lock.stat().st_mtime >= journal.stat().st_mtime:
             lock.unlink()
-        git.force_checkout(entry["new"], entry["paths"])
+        gitcheckout.force_checkout(git, entry["new"], entry["paths"])
     journal.unlink(missing_ok=True)
 
 
 def _check_checkout(repo: Repo, files: dict[str, bytes | None]) -> None:
     """Refuse before writing when the checkout cannot take the new commit cleanly."""
-    if repo.git.index_locked():
+    if gitcheckout.index_locked(repo.git):
         raise LockedError(f"{repo.git.git_dir / 'index.lock'} exists: another git process is running "
                           "(or crashed and left it behind; remove it if no git is running)")
-    dirty = repo.git.dirty_paths(files)
+    dirty = gitcheckout.dirty_paths(repo.git, files)
     if dirty:
         more = f" and {len(dirty) - 1} more" if len(dirty) > 1 else ""
         raise DirtyCheckoutError(f"uncommitted changes to {dirty[0]}{more} would be overwritten; "

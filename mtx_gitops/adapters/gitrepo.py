@@ -13,7 +13,7 @@ import os
 import re
 import subprocess
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,48 +168,6 @@ class Git:
             if "lock" in err and "exists" in err:
                 raise LockedError(f"{ref} is locked by another git process: {err}")
             raise RefMovedError(f"{ref} moved while mtx was writing ({err})")
-
-    def dirty_paths(self, paths: Iterable[str]) -> list[str]:
-        """Paths among `paths` with uncommitted edits in the index or working tree (or untracked)."""
-        wanted = set(paths)
-        if not wanted:
-            return []
-        # A few exact paths keep status from scanning the whole tree; many are cheaper as their top dirs.
-        specs = sorted(wanted) if len(wanted) <= 200 else sorted({p.split("/", 1)[0] for p in wanted})
-        out = self.run("--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *specs)
-        dirty = []
-        for record in out.split(b"\0"):
-            if len(record) > 3:
-                path = record[3:].decode("utf-8", "surrogateescape")
-                if path in wanted:
-                    dirty.append(path)
-        return sorted(dirty)
-
-    def update_checkout(self, old: str, new: str) -> None:
-        """Bring the index and working tree from `old` to `new`, touching only changed paths."""
-        # read-tree trusts the index's stat data: refresh it first (our dirty check took no lock).
-        self.run("update-index", "-q", "--refresh", check=False)
-        self.run("read-tree", "-m", "-u", old, new)
-
-    def force_checkout(self, commit: str, paths: Sequence[str]) -> None:
-        """Make the index and working tree hold `commit`'s version of `paths` (absent ones removed)."""
-        present = {e.path for e in self.ls_tree(commit, *paths)} if paths else set()
-        if present:
-            self.run(
-                "checkout",
-                "-f",
-                commit,
-                "--pathspec-from-file=-",
-                "--pathspec-file-nul",
-                input="\0".join(sorted(present)).encode(),
-            )
-        for path in sorted(set(paths) - present):
-            self.run("rm", "-q", "--cached", "--ignore-unmatch", "--", path)
-            (self.root / path).unlink(missing_ok=True)
-
-    def index_locked(self) -> bool:
-        """True when another git process holds (or left behind) the index lock."""
-        return (self.git_dir / "index.lock").exists()
 
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         """True when `ancestor` is reachable from `descendant` (or is the same commit)."""

@@ -7,8 +7,10 @@ spaces has work to do on every unit.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -55,13 +57,20 @@ def build_template(root: Path) -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The template repo (never changed: tests work on copies)."""
+@contextlib.contextmanager
+def git_identity(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The test git identity and a private HOME, for fixtures wider than one test."""
     with pytest.MonkeyPatch.context() as patch:
         for key, value in GIT_ENV.items():
             patch.setenv(key, value)
         patch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
+        yield
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The template repo (never changed: tests work on copies)."""
+    with git_identity(tmp_path_factory):
         return build_template(tmp_path_factory.mktemp("template") / "config")
 
 

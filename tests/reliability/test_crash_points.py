@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import GIT_ENV, run
-from tests.reliability.conftest import build_fleet
+from tests.reliability.conftest import build_fleet, git_identity
 from tests.reliability.repostate import fsck_clean, git
 
 UPGRADE = ("unit", "update", "--upgrade", "--space", "*")
@@ -46,10 +46,7 @@ POINTS = [
 @pytest.fixture(scope="module")
 def small_fleet(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """Two linked spaces (40 units) with a pending base change, and the tree a full upgrade gives."""
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in GIT_ENV.items():
-            patch.setenv(key, value)
-        patch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
+    with git_identity(tmp_path_factory):
         root = build_fleet(tmp_path_factory.mktemp("small") / "config", spaces=2)
         reference = root.parent / "reference"
         shutil.copytree(root, reference, symlinks=True)

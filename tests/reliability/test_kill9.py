@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import GIT_ENV, run
-from tests.reliability.conftest import build_fleet
+from tests.reliability.conftest import build_fleet, git_identity
 from tests.reliability.repostate import fsck_clean, git
 
 SPACES = 30  # x 20 units = 600 downstream units, 1,200 files changed by the upgrade
@@ -33,10 +33,7 @@ UPGRADE = ("unit", "update", "--upgrade", "--space", "*")
 
 @pytest.fixture(scope="module")
 def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in GIT_ENV.items():
-            patch.setenv(key, value)
-        patch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
+    with git_identity(tmp_path_factory):
         return build_fleet(tmp_path_factory.mktemp("fleet") / "config", spaces=SPACES)
 
 
