@@ -199,3 +199,16 @@ def test_apply_dry_run_shows_the_diff_and_keeps_the_changeset(mtx: Mtx) -> None:
     assert dry["commit"] is None and "+        image: ghcr.io/finos/traderx/trade-service:v2" in dry["diff"]
     assert mtx.fingerprint() == before
     assert [c["changeset"] for c in mtx.json("changeset", "list")] == ["market-data-v2"]
+
+
+def test_squash_merging_the_changeset_branch_as_a_pull_request_gives_the_same_tree_as_apply(mtx: Mtx) -> None:
+    staged_market_data_v2(mtx)
+    main = mtx.head()
+    mtx.git("branch", "review", main)
+    mtx.git("worktree", "add", "-q", str(mtx.root.parent / "review"), "review")
+    review = mtx.root.parent / "review"
+    mtx.git("-C", str(review), "merge", "-q", "--squash", BRANCH)
+    mtx.git("-C", str(review), "commit", "-q", "-m", "Merge pull request: market-data-v2")
+    merged_tree = mtx.git("rev-parse", "review^{tree}").strip()
+    mtx("changeset", "apply", "market-data-v2")
+    assert mtx.git("rev-parse", "HEAD^{tree}").strip() == merged_tree
