@@ -106,13 +106,13 @@ class Snapshot:
     def _tree(self) -> tuple[dict[str, TreeEntry], frozenset[str]]:
         if self.commit is None:
             return {}, frozenset()
-        files, links = {}, set()
+        files, symlinks = {}, set()
         for e in self.repo.git.ls_tree(self.commit, SPACES_DIR, CONFIG_FILE):
             if e.mode in ("100644", "100755"):
                 files[e.path] = e
             else:
-                links.add(e.path)
-        return files, frozenset(links)
+                symlinks.add(e.path)
+        return files, frozenset(symlinks)
 
     @property
     def entries(self) -> dict[str, TreeEntry]:
@@ -186,7 +186,7 @@ class Snapshot:
         """Every space's metadata, read in one batch through the parse cache."""
         blobs = {name: self.blob(space_meta_path(name)) for name in self._layout}
         wanted = {blob: space_meta_path(name) for name, blob in blobs.items() if blob}
-        parsed = self.repo.cache.documents(wanted, read=self.repo.git.read_blobs, parse=_parse_link)
+        parsed = self.repo.cache.documents(wanted, read=self.repo.git.read_blobs, parse=_parse_one)
         return {name: Space.from_data(name, parsed[blob]) for name, blob in blobs.items() if blob}
 
     def spaces(self) -> list[Space]:
@@ -243,7 +243,7 @@ class Snapshot:
             if role.role == "link" and role.ref and self.has_unit(role.ref):
                 paths[role.ref] = (path, entry.blob)
         parsed = self.repo.cache.documents({blob: path for path, blob in paths.values()},
-                                           read=self.repo.git.read_blobs, parse=_parse_link)
+                                           read=self.repo.git.read_blobs, parse=_parse_one)
         return {ref: Link.from_data(parsed[blob], source=path) for ref, (path, blob) in paths.items()}
 
     def link(self, ref: UnitRef) -> Link | None:
@@ -280,7 +280,7 @@ class Snapshot:
         return self.read_text(unit_path(ref.space, ref.unit))
 
 
-def _parse_link(data: bytes, source: str) -> Any:
+def _parse_one(data: bytes, source: str) -> Any:
     """A small single-document file (a link or a space's metadata)."""
     return yamlio.load_one(data, source=source)
 

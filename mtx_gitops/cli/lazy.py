@@ -25,7 +25,9 @@ def _short(text: str | None, width: int = 56) -> str:
 class LazyGroup(TyperGroup):
     """A TyperGroup whose commands are built from factories on first use."""
 
-    lazy: dict[str, tuple[str, Factory]]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, tuple[str, Factory]] = {}
 
     def add_lazy_group(self, name: str, sub_app: typer.Typer) -> None:
         """Register a sub-app (`mtx unit …`) under `name`."""
@@ -34,24 +36,19 @@ class LazyGroup(TyperGroup):
             command.name = name
             return command
 
-        self._entries()[name] = (_short(sub_app.info.help), build)
+        self.lazy[name] = (_short(sub_app.info.help), build)
 
     def add_lazy_commands(self, holder: typer.Typer) -> None:
         """Register every command of `holder` (`mtx init`, `mtx log`, …) as a top-level command."""
         for info in holder.registered_commands:
             assert info.callback is not None and info.name is not None
-            self._entries()[info.name] = (_short(info.help or info.callback.__doc__), _from_info(info))
-
-    def _entries(self) -> dict[str, tuple[str, Factory]]:
-        if not hasattr(self, "lazy"):
-            self.lazy = {}
-        return self.lazy
+            self.lazy[info.name] = (_short(info.help or info.callback.__doc__), _from_info(info))
 
     def list_commands(self, ctx: Any) -> list[str]:
-        return list(self._entries())
+        return list(self.lazy)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        entry = self._entries().get(cmd_name)
+        entry = self.lazy.get(cmd_name)
         if entry is None:
             return None
         if cmd_name not in self.commands:
@@ -59,7 +56,7 @@ class LazyGroup(TyperGroup):
         return self.commands[cmd_name]
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
-        rows = [(name, short) for name, (short, _build) in self._entries().items()]
+        rows = [(name, short) for name, (short, _build) in self.lazy.items()]
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mtx_gitops.core.merge3 import ABSENT, changed_paths
-from mtx_gitops.core.model import document_identity
+from mtx_gitops.core.model import documents_by_identity
 from mtx_gitops.core.paths import get_all
 
 Documents = Sequence[dict[str, Any]]
@@ -31,21 +31,11 @@ class FieldChange:
         return {"document": self.document, "path": self.path, "old": self.old, "new": self.new}
 
 
-def by_identity(documents: Documents) -> dict[str, dict[str, Any]]:
-    """Documents keyed by identity; a repeated identity gets `#2`, `#3`… (as the merge does)."""
-    found: dict[str, dict[str, Any]] = {}
-    for doc in documents:
-        ident, key, count = document_identity(doc), document_identity(doc), 1
-        while key in found:
-            count += 1
-            key = f"{ident}#{count}"
-        found[key] = doc
-    return found
 
 
 def field_changes(before: Documents, after: Documents) -> list[FieldChange]:
     """Every leaf field that differs between two versions of a unit, document by document."""
-    old_docs, new_docs = by_identity(before), by_identity(after)
+    old_docs, new_docs = documents_by_identity(before), documents_by_identity(after)
     changes: list[FieldChange] = []
     for ident in [*old_docs, *(i for i in new_docs if i not in old_docs)]:
         old, new = old_docs.get(ident, ABSENT), new_docs.get(ident, ABSENT)

@@ -15,13 +15,12 @@ carry the document's identity; a resource-level conflict has the path "".
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from mtx_gitops.core.changes import changed_paths
 from mtx_gitops.core.merge_tree import ABSENT, Hints, merge_values, resolution_for, same
-from mtx_gitops.core.model import Conflict, Policy, document_identity
+from mtx_gitops.core.model import Conflict, Policy, documents_by_identity
 
 __all__ = ["ABSENT", "DocumentsMerge", "changed_paths", "merge_documents", "merge_values"]
 
@@ -45,7 +44,7 @@ def merge_documents(
 ) -> DocumentsMerge:
     """Merge UPDATED's changes since ORIGINAL into the LOCAL documents, document by document."""
     resolution = resolution_for(policy)
-    base, theirs, mine = _by_identity(original), _by_identity(updated), _by_identity(local)
+    base, theirs, mine = documents_by_identity(original), documents_by_identity(updated), documents_by_identity(local)
     documents: list[dict[str, Any]] = []
     conflicts: list[Conflict] = []
     notes: list[str] = []
@@ -80,18 +79,3 @@ def merge_documents(
         else:
             notes.append(f"{ident} deleted locally but changed upstream: not re-added")
     return DocumentsMerge(documents, conflicts, notes)
-
-
-def _by_identity(documents: Iterable[Any]) -> dict[str, dict[str, Any]]:
-    """Documents by identity; a repeated identity gets `#2`, `#3`... so none is lost."""
-    found: dict[str, dict[str, Any]] = {}
-    for doc in documents:
-        if not isinstance(doc, dict):
-            continue
-        ident = document_identity(doc)
-        key, count = ident, 1
-        while key in found:
-            count += 1
-            key = f"{ident}#{count}"
-        found[key] = doc
-    return found

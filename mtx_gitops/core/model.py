@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -142,6 +142,21 @@ def document_identity(doc: Any) -> str:
 
 # Kubernetes object names: DNS-1123 subdomains, plus ':' which RBAC names allow; never '/', '.' or '..'.
 _OBJECT_NAME = re.compile(r"(?!\.{1,2}$)[a-z0-9:]([-a-z0-9.:]{0,251}[a-z0-9:])?")
+
+
+def documents_by_identity(documents: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    """Documents keyed by identity; a repeated identity gets `#2`, `#3`... so none is lost."""
+    found: dict[str, dict[str, Any]] = {}
+    for doc in documents:
+        if not isinstance(doc, dict):
+            continue
+        ident = document_identity(doc)
+        key, count = ident, 1
+        while key in found:
+            count += 1
+            key = f"{ident}#{count}"
+        found[key] = doc
+    return found
 
 
 def validate_documents(docs: list[Any], *, source: str) -> list[dict[str, Any]]:

@@ -14,8 +14,8 @@ from typing import Any
 
 from mtx_gitops.adapters.gitlog import read_log
 from mtx_gitops.core.changes import is_within
-from mtx_gitops.core.fielddiff import by_identity, field_changes, leaf_paths, value_at
-from mtx_gitops.core.model import UnitRef, unit_path
+from mtx_gitops.core.fielddiff import field_changes, leaf_paths, value_at
+from mtx_gitops.core.model import UnitRef, documents_by_identity, unit_path
 from mtx_gitops.core.paths import format_path, parse_path
 from mtx_gitops.errors import NotFoundError, YamlError
 from mtx_gitops.ops.audit import LogEntry, entry_of
@@ -30,9 +30,9 @@ def explain_unit(repo: Repo, ref: UnitRef, *, rev: str = "HEAD", path: str | Non
     setters = _setters(snap, ref)
     upstream_docs = _merge_base_documents(snap, unit.link.base_blob) if unit.link else None
     overrides = {(c.document, c.path) for c in field_changes(upstream_docs or [], unit.documents)}
-    base_docs = by_identity(upstream_docs or [])
+    base_docs = documents_by_identity(upstream_docs or [])
     fields = []
-    for ident, doc in by_identity(unit.documents).items():
+    for ident, doc in documents_by_identity(unit.documents).items():
         for leaf in leaf_paths(doc):
             if prefix and not is_within(leaf, prefix):
                 continue
