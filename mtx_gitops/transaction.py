@@ -2,8 +2,9 @@
 
 A use case hands over a `build` function from a snapshot to a `Plan` (the files to write).
 The runner builds the commit with git plumbing from the branch tip, moves the branch with
-compare-and-swap, and only then brings the checkout up to date. If the branch moved meanwhile,
-the plan is rebuilt on the new tip (the loser of a race re-reads, never overwrites).
+compare-and-swap, and only then brings the paths it changed in the checkout up to date. If the
+branch moved meanwhile, the plan is rebuilt on the new tip (the loser of a race re-reads, never
+overwrites).
 """
 
 from __future__ import annotations
@@ -100,6 +101,7 @@ def write(repo: Repo, build: Callable[[Snapshot], Plan], *, branch: str | None =
                 return WriteResult(None, target, plan.units, plan.notes, dry_run=dry_run,
                                    diff=_diff(snapshot, files) if dry_run else "")
             in_checkout = target == checked_out
+            on_disk = gitcheckout.marks(git, files) if in_checkout else {}
             if in_checkout:
                 _check_checkout(repo, files)
             text = format_message(message or plan.subject, operation=plan.operation,
@@ -115,17 +117,9 @@ def write(repo: Repo, build: Callable[[Snapshot], Plan], *, branch: str | None =
                 journal.unlink(missing_ok=True)
                 continue
             if in_checkout:
-                try:
-                    gitcheckout.update_checkout(git, start or _EMPTY_TREE, commit)
-                except GitError as exc:
-                    raise GitError(f"committed {commit[:12]} to {target}, but updating the checkout failed "
-                                   f"({exc}); run `git reset --keep {commit[:12]}`") from None
-                journal.unlink(missing_ok=True)
+                _update_checkout(repo, start, commit, files, on_disk, where=target)
             return WriteResult(commit, target, plan.units, plan.notes)
     raise RefMovedError(f"branch {target!r} kept moving while mtx was writing ({RETRIES} attempts)")
-
-
-_EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 
 def _journal(repo: Repo) -> Path:
@@ -146,7 +140,7 @@ def finish_interrupted_checkout(repo: Repo) -> None:
     git = repo.git
     if git.rev_parse(entry["ref"]) == entry["new"]:
         lock = git.git_dir / "index.lock"
-        # A lock newer than the journal was left by our own killed `git read-tree`.
+        # A lock newer than the journal was left by our own killed `git checkout`.
         if lock.exists() and lock.stat().st_mtime >= journal.stat().st_mtime:
             lock.unlink()
         gitcheckout.force_checkout(git, entry["new"], entry["paths"])
@@ -163,6 +157,31 @@ def _check_checkout(repo: Repo, files: dict[str, bytes | None]) -> None:
         more = f" and {len(dirty) - 1} more" if len(dirty) > 1 else ""
         raise DirtyCheckoutError(f"uncommitted changes to {dirty[0]}{more} would be overwritten; "
                                  "commit or stash them first")
+
+
+def _update_checkout(repo: Repo, old: str | None, commit: str, files: dict[str, bytes | None],
+                     on_disk: dict[str, gitcheckout.Mark], *, where: str) -> None:
+    """Bring the changed paths of the checkout to `commit`, keeping any file the user edited meanwhile."""
+    git = repo.git
+    edited = gitcheckout.changed_since(git, on_disk)
+    present = sorted(p for p, d in files.items() if d is not None and p not in edited)
+    deleted = sorted(p for p, d in files.items() if d is None and p not in edited)
+    try:
+        if edited:
+            gitcheckout.checkout_paths(git, commit, present, deleted)
+            gitcheckout.stage(git, commit, edited)
+        else:
+            gitcheckout.update_checkout(git, old, commit, present, deleted)
+    except GitError as exc:
+        raise GitError(f"committed {commit[:12]} to {where}, but updating the checkout failed "
+                       f"({exc}); run `git reset --keep {commit[:12]}`") from None
+    # Done; an edit made while mtx was writing stays, and the next run must not force it away.
+    _journal(repo).unlink(missing_ok=True)
+    if edited:
+        more = f" and {len(edited) - 1} more" if len(edited) > 1 else ""
+        raise DirtyCheckoutError(f"committed {commit[:12]} to {where}, but {edited[0]}{more} changed on disk "
+                                 "while mtx was writing: your version was kept (`git diff` shows it against "
+                                 "the commit)")
 
 
 def _diff(snapshot: Snapshot, files: dict[str, bytes | None]) -> str:

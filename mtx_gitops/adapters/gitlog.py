@@ -6,12 +6,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from mtx_gitops.adapters.gitrepo import GIT_ENV, Git
+from mtx_gitops.adapters import lastcommit
+from mtx_gitops.adapters.gitrepo import Git
+
+FEW_PATHS = 8  # up to this many paths are looked up one by one when no table is cached
+_FULL_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 # One record per commit: \x1e, then fields split by \x1f, the message closed by \x1d; any `--raw`
 # lines follow it. Commit messages do not hold these control characters in practice.
@@ -79,31 +82,25 @@ def pathspecs(paths: Iterable[str], *, most: int = 20) -> list[str]:
 
 
 def last_commits(git: Git, rev: str, paths: Iterable[str]) -> dict[str, str]:
-    """For each path, the newest commit at or before `rev` that touched it (one `git log` pass)."""
-    wanted = set(paths)
-    found: dict[str, str] = {}
+    """For each path, the newest commit at or before `rev` that touched it (`git log -1 rev -- path`).
+
+    Many paths are answered from the per-commit table of adapters/lastcommit.py (built if needed);
+    a few, when no table is at hand, by one `git rev-list -1` each (cheaper than building the table).
+    """
+    wanted = sorted(set(paths))
     if not wanted:
-        return found
-    tops = pathspecs(wanted)
-    cmd = ["git", "log", "--format=%x01%H", "--name-only", "--no-renames", rev, "--", *tops]
-    proc = subprocess.Popen(
-        cmd, cwd=git.root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, **GIT_ENV}
-    )
-    assert proc.stdout is not None
-    commit = ""
-    try:
-        for raw in proc.stdout:
-            line = raw.decode("utf-8", "surrogateescape").rstrip("\n")
-            if line.startswith("\x01"):
-                commit = line[1:]
-            elif line in wanted and line not in found:
-                found[line] = commit
-                if len(found) == len(wanted):
-                    break
-    finally:
-        proc.kill()
-        proc.wait()
+        return {}
+    commit = rev if _FULL_ID.fullmatch(rev) else git.resolve(rev)
+    known = lastcommit.table(git, commit, build=len(wanted) > FEW_PATHS)
+    if known is not None:
+        return {p: known[p] for p in wanted if p in known}
+    found: dict[str, str] = {}
+    for path in wanted:
+        out = git.run("--literal-pathspecs", "rev-list", "-1", commit, "--", path).decode().strip()
+        if out:
+            found[path] = out
     return found
+
 
 def log_records(
     git: Git,

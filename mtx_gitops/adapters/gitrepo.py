@@ -3,7 +3,7 @@
 Reads go through `git ls-tree` and one `git cat-file --batch` process. Writes never touch the
 user's index: a commit is built by `git fast-import` from the parent commit plus the changed
 files, and the branch is moved with `git update-ref` compare-and-swap. The checkout is brought
-up to date afterwards with a two-tree `git read-tree -m -u`, which touches only changed paths.
+up to date afterwards (adapters/gitcheckout.py), touching only the changed paths.
 """
 
 from __future__ import annotations
@@ -142,14 +142,17 @@ class Git:
                 chunks.append(b"D " + _quoted(path) + b"\n")
             else:
                 chunks.append(b"M 100644 inline " + _quoted(path) + f"\ndata {len(data)}\n".encode() + data + b"\n")
-        chunks.append(b"done\n")
-        self.run("fast-import", "--quiet", "--done", "--date-format=raw", input=b"".join(chunks))
-        sha = self.run("rev-parse", ref).decode().strip()
-        self.run("update-ref", "-d", ref)
+        # Print the commit's id, then forget the ref: fast-import writes refs only when it ends, so
+        # this one never exists on disk and the commit stays unreachable until the branch moves to it.
+        chunks.append(f"\nget-mark :1\nreset {ref}\n\ndone\n".encode())
+        out = self.run("fast-import", "--quiet", "--done", "--date-format=raw", input=b"".join(chunks))
+        sha = out.decode().strip()
+        if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", sha):
+            raise GitError(f"git fast-import printed no commit id ({sha[:80]!r})")
         return sha
 
     def drop_stale_transaction_refs(self) -> None:
-        """Delete temporary refs a killed mtx left behind (call only while holding the write lock)."""
+        """Delete temporary refs that a killed older mtx left behind (call only while holding the write lock)."""
         refs = self.run("for-each-ref", "--format=%(refname)", "refs/mtx/txn/").decode().split()
         if refs:
             self.run("update-ref", "--stdin", input="".join(f"delete {r}\n" for r in refs).encode())

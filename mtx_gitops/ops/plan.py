@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from mtx_gitops.adapters import yamlio
 from mtx_gitops.core.fielddiff import field_changes
 from mtx_gitops.core.layout import role_of
-from mtx_gitops.core.model import Space, UnitRef, space_meta_path, unit_path
+from mtx_gitops.core.model import UnitRef, unit_path
 from mtx_gitops.ops.audit import read_entries
 from mtx_gitops.store import Repo, Snapshot
 
@@ -72,23 +71,15 @@ class _Planner:
 
     def __init__(self, before: Snapshot, after: Snapshot) -> None:
         self.before, self.after = before, after
-        paths = set(before.entries) | set(after.entries)
-        self.changed = sorted(p for p in paths if before.blob(p) != after.blob(p))
+        old, new = before.files, after.files
+        self.changed = sorted(p for p in old.keys() | new.keys() if old.get(p) != new.get(p))
         self.spaces: dict[str, SpacePlan] = {}
 
     @cached_property
     def targets(self) -> dict[str, str]:
-        """space -> target, from every space's metadata in both trees, read in one batch."""
-        found: dict[str, str] = {}
-        for snap in (self.before, self.after):
-            paths = {space_meta_path(name): name for name in snap.space_names()}
-            blobs = {path: blob for path in paths if (blob := snap.blob(path))}
-            texts = snap.repo.git.read_blobs(blobs.values())
-            for path, blob in blobs.items():
-                space = Space.from_data(paths[path], yamlio.load_one(texts[blob], source=path))
-                if space.target:
-                    found[space.name] = space.target
-        return found
+        """space -> target, from every space's metadata in both trees (through the parse cache)."""
+        return {space.name: space.target for snap in (self.before, self.after) for space in snap.spaces()
+                if space.target}
 
     def space(self, name: str) -> SpacePlan:
         """The plan of space `name`, started on first use."""

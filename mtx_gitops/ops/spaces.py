@@ -120,8 +120,7 @@ def delete_space(repo: Repo, name: str, *, force: bool = False, branch: str | No
         if linked and not force:
             raise RefusedError(f"units {', '.join(linked)} name units of {name!r} as upstream; "
                                "pass --force to delete anyway")
-        prefix = f"{SPACES_DIR}/{name}/"
-        files: dict[str, bytes | None] = {p: None for p in snap.entries if p.startswith(prefix)}
+        files: dict[str, bytes | None] = dict.fromkeys(snap.files_of(name))
         return Plan("space.delete", f"Delete space {name}", files=files)
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)

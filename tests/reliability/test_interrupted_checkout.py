@@ -15,7 +15,7 @@ def test_next_write_finishes_a_checkout_left_half_done(mtx: Mtx) -> None:
         "--branch", "side")
     new = mtx.git("rev-parse", "side").strip()
     # What a kill -9 right after the ref moved leaves: branch at the new commit, journal present,
-    # checkout (and a stale index.lock from the killed read-tree) still at the old one.
+    # checkout (and a stale index.lock from the killed git checkout) still at the old one.
     journal = mtx.root / ".git/mtx/checkout-journal.json"
     journal.write_text(json.dumps({"ref": "refs/heads/main", "old": old, "new": new,
                                    "paths": ["spaces/traderx/reference-data.yaml"]}))
