@@ -6,19 +6,21 @@ quoting style, or a block subtree at a given indentation.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import yaml
 
+from mtx_gitops.adapters.yamlfast import FastDumper
 from mtx_gitops.errors import YamlError
 
 _WIDTH = 1 << 30  # never fold long lines: folded strings make noisy diffs
 _STR = "tag:yaml.org,2002:str"
 _ODD_BREAK = re.compile("[\r\x85\u2028\u2029]")
 # What a literal block may hold as is: printable text, tabs and line feeds.
-_NOT_LITERAL = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_ASCII_NOT_LITERAL = re.compile("[^\t\n\x20-\x7e]")
 
 # Strings other YAML readers (YAML 1.2, go-yaml) take for booleans or numbers are quoted too.
 _DIGITS = "-+0123456789"
@@ -62,17 +64,27 @@ def _dumper(base: Any, *, indented_sequences: bool) -> Any:
 
 
 _REPRESENTER = yaml.representer.SafeRepresenter()
-_FastDumper = _dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper), indented_sequences=False)
+_CDumper = _dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper), indented_sequences=False)
 # Indented sequences (`key:\n  - a`) need the pure-Python emitter's indentation hook.
 _IndentedDumper = _dumper(yaml.SafeDumper, indented_sequences=True)
 
 
 def dump_all(docs: Sequence[Any], *, indent: int = 2, indented_sequences: bool = False) -> str:
     """Block-style YAML for `docs`, `---` between documents."""
+    docs = list(docs)
+    if indent == 2 and not indented_sequences:
+        text = _FAST.dump_all(docs)
+        if text is not None:
+            return text
+    return _dump_all(docs, indent=indent, indented_sequences=indented_sequences)
+
+
+def _dump_all(docs: Sequence[Any], *, indent: int = 2, indented_sequences: bool = False) -> str:
+    """`dump_all` by PyYAML itself."""
     try:
         return yaml.dump_all(
             list(docs),
-            Dumper=_IndentedDumper if indented_sequences else _FastDumper,
+            Dumper=_IndentedDumper if indented_sequences else _CDumper,
             default_flow_style=False,
             sort_keys=False,
             allow_unicode=True,
@@ -81,6 +93,10 @@ def dump_all(docs: Sequence[Any], *, indent: int = 2, indented_sequences: bool =
         )
     except (yaml.YAMLError, TypeError) as exc:
         raise _cannot_write(exc) from None
+
+
+# Plain data (nearly every dump) is written by a direct walk that asks PyYAML once per distinct scalar.
+_FAST = FastDumper(_dump_all, _CDumper.yaml_implicit_resolvers)
 
 
 def _cannot_write(exc: Exception) -> YamlError:
@@ -99,7 +115,7 @@ def render_flow(data: Any) -> str:
     """A collection in flow style on one line, e.g. `[a, b]`."""
     try:
         text: str = yaml.dump(
-            data, Dumper=_FastDumper, default_flow_style=True, sort_keys=False, allow_unicode=True, width=_WIDTH
+            data, Dumper=_CDumper, default_flow_style=True, sort_keys=False, allow_unicode=True, width=_WIDTH
         )
     except (yaml.YAMLError, TypeError) as exc:
         raise _cannot_write(exc) from None
@@ -127,13 +143,19 @@ def render_scalar(value: Any, *, style: str | None, flow: bool) -> str | None:
     if flow:
         node = yaml.SequenceNode("tag:yaml.org,2002:seq", [node], flow_style=True)
     try:
-        text: str = yaml.serialize(node, Dumper=_FastDumper, allow_unicode=True, width=_WIDTH)
+        text: str = yaml.serialize(node, Dumper=_CDumper, allow_unicode=True, width=_WIDTH)
     except (yaml.YAMLError, TypeError) as exc:
         raise _cannot_write(exc) from None
     text = text.removesuffix("\n").removesuffix("\n...").removesuffix("\n")
     if flow:
         text = text[1:-1]
     return None if "\n" in text else text
+
+
+@functools.cache
+def _not_literal() -> re.Pattern[str]:
+    # Compiling this class takes ~9 ms, so only text with non-ASCII characters pays for it.
+    return re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 
 
 def render_literal(value: str, *, indent: int, newline: str) -> str | None:
@@ -145,7 +167,7 @@ def render_literal(value: str, *, indent: int, newline: str) -> str | None:
     first = value.lstrip("\n")[:1]
     if not first or first in " \t" or value.endswith("\n\n"):
         return None
-    if _NOT_LITERAL.search(value) or _ODD_BREAK.search(value):
+    if (_ASCII_NOT_LITERAL if value.isascii() else _not_literal()).search(value) or _ODD_BREAK.search(value):
         return None
     lines = value.removesuffix("\n").split("\n")
     header = "|" if value.endswith("\n") else "|-"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -58,6 +59,10 @@ GROUPS = {"space": space.app, "target": space.target_app, "unit": unit.app, "run
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `mtx` console script."""
     args = hoist_globals(list(sys.argv[1:] if argv is None else argv))
+    # A command is short-lived and its data (parsed units) is acyclic: the cyclic collector would only
+    # rescan that data again and again (~20% of a 6,000-unit read). `mtx worker` turns it back on.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         code = _command()(args, prog_name="mtx", standalone_mode=False)
     except typer.Exit as exc:
@@ -79,6 +84,9 @@ def main(argv: list[str] | None = None) -> None:
                 raise
             sys.stderr.write(one_line(exc) + "\n")
             code = exit_code_for(exc)
+    finally:
+        if collecting:
+            gc.enable()
     sys.exit(code if isinstance(code, int) else 0)
 
 

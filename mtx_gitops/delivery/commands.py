@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-import socket
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from mtx_gitops.delivery.deliver import SpacePlan, Target, deliver_space, plan_commit
 from mtx_gitops.delivery.render import write_directory
-from mtx_gitops.delivery.status import space_status
 from mtx_gitops.errors import UserError
 
 if TYPE_CHECKING:
@@ -109,6 +107,8 @@ def apply_spaces(
 
 def status_spaces(repo: Repo, snapshot: Snapshot, *, space_glob: str) -> list[dict[str, Any]]:
     """Status rows (SPEC §2) of every object of matching spaces delivered to a cluster."""
+    from mtx_gitops.delivery.status import space_status
+
     plans = plan_commit(snapshot, spaces=snapshot.match_spaces(space_glob), base=repo.root)
     pool = ClusterPool()
     try:
@@ -135,6 +135,8 @@ def worker(
     log: Callable[[str], None],
 ) -> int:
     """Run the worker until SIGTERM/SIGINT (which let the current apply finish), or once."""
+    import socket  # only the worker needs it
+
     from mtx_gitops.delivery.lease import LeaderLease
     from mtx_gitops.delivery.source import CommitSource
     from mtx_gitops.delivery.worker import run_worker

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mtx_gitops.core.model import document_identity
-from mtx_gitops.delivery.apply import ApplyReport, apply_objects
 from mtx_gitops.delivery.render import render_space, write_directory
 from mtx_gitops.errors import NotFoundError, UserError
 
 if TYPE_CHECKING:
     from mtx_gitops.adapters.cluster import Cluster
+    from mtx_gitops.delivery.apply import ApplyReport
     from mtx_gitops.store import Snapshot
 
 Object = dict[str, Any]
@@ -109,6 +109,8 @@ def deliver_space(
         for path in written:
             (log or (lambda _line: None))(f"{plan.space}: wrote {path}")
         return written
+    from mtx_gitops.delivery.apply import apply_objects  # not loaded by `mtx render`
+
     return apply_objects(
         cluster_for_target(plan.target),
         plan.objects,

@@ -10,6 +10,7 @@ apply finish, then the worker exits 0.
 from __future__ import annotations
 
 import contextlib
+import gc
 import math
 import threading
 from collections.abc import Callable
@@ -59,6 +60,8 @@ def run_worker(
     `once`, at most ONCE_ATTEMPTS times). `sleep` defaults to waiting on `stop`, so a stop request
     cuts a wait short.
     """
+    # `mtx` turns the cyclic collector off for short commands; a worker runs for days.
+    gc.enable()
     stop = stop or threading.Event()
     pause: Callable[[float], object] = sleep or stop.wait
     state = state or WorkerState()
