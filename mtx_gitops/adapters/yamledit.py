@@ -8,9 +8,10 @@ cannot be expressed this way raises `Fallback`.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -41,8 +42,45 @@ def detect_indent(root: Node) -> tuple[int, int]:
     return (step if step and 2 <= step <= 9 else 2), (offset if offset and offset > 0 else 0)
 
 
+def _rendered(value: Any, style: str | None, flow: bool) -> str | None:
+    """`render_scalar`, remembered for short scalars: a bulk edit writes the same value many times."""
+    if type(value) in _SCALARS and not (type(value) is str and len(value) > 256):
+        return _remembered(type(value).__name__, value, style, flow)
+    return render_scalar(value, style=style, flow=flow)
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered(kind: str, value: Any, style: str | None, flow: bool) -> str | None:
+    return render_scalar(value, style=style, flow=flow)  # `kind` keeps 1, 1.0 and True apart
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+class ScalarEdit(NamedTuple):
+    """One single-line scalar of a block collection replaced: where in the old data and the text."""
+
+    path: tuple[Any, ...]  # document index, then keys and list indices
+    start: int
+    end: int
+    text: str
+
+
 class Editor(Spans):
-    """Diffs old data against new on the old text's nodes, collecting the span edits."""
+    """Diffs old data against new on the old text's nodes, collecting the span edits.
+
+    `scalars` records the edits that replace a single-line scalar of a block collection by another,
+    at their path in the old data (`path` is kept by the diff as it goes down).
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.path: list[Any] = []
+        self.scalars: list[ScalarEdit] = []
+
+    def only_scalars(self) -> list[ScalarEdit] | None:
+        """The scalar edits, when they are every edit made; else None."""
+        return self.scalars if len(self.scalars) == len(self.edits) else None
 
     def block(self, data: Any, indent: int) -> str:
         step, offset = self.indent
@@ -69,7 +107,7 @@ class Editor(Spans):
         if node.style in ("|", ">"):
             self.replace_block_scalar(node, new)
             return
-        rendered = render_scalar(new, style=node.style or None, flow=flow)
+        rendered = _rendered(new, node.style or None, flow)
         if rendered is None:
             if not flow:
                 raise Fallback("scalar became a collection")
@@ -78,6 +116,8 @@ class Editor(Spans):
             if self.text[start - 1 : start] != ":":
                 raise Fallback("empty value not after ':'")
             rendered = " " + rendered
+        elif not flow and node.start_mark.line == node.end_mark.line:
+            self.scalars.append(ScalarEdit(tuple(self.path), start, end, rendered))
         self.edit(start, end, rendered)
 
     def replace_block_scalar(self, node: Node, new: Any) -> None:
@@ -124,7 +164,9 @@ class Editor(Spans):
             raise Fallback("keys reordered")
         for i, (key, value) in enumerate(pairs):
             if key.value in new:
+                self.path.append(key.value)
                 self.diff_entry(key, value, old[key.value], new[key.value])
+                self.path.pop()
             else:
                 self.delete_entry(pairs, i)
         pending: dict[str, Any] = {}
@@ -204,7 +246,9 @@ class Editor(Spans):
                 continue
             paired = min(i2 - i1, j2 - j1)
             for k in range(paired):
+                self.path.append(i1 + k)
                 self.diff_item(items[i1 + k], old[i1 + k], new[j1 + k])
+                self.path.pop()
             for i in range(i1 + paired, i2):
                 self.edit(self.dash_line(items[i]), self.after_line(self.content_end(items[i])), "")
             if j2 - j1 > paired:

@@ -14,19 +14,30 @@ from mtx_gitops.adapters.yamledit import detect_indent
 from mtx_gitops.adapters.yamlemit import dump_all
 from mtx_gitops.adapters.yamlrt import has_explicit_start, roundtrip_rewrite
 from mtx_gitops.adapters.yamlsafe import Document, as_text, parse_documents, same
+from mtx_gitops.adapters.yamlsiblings import Siblings
 from mtx_gitops.adapters.yamlspans import Fallback
 from mtx_gitops.adapters.yamlstream import surgical_rewrite
+from mtx_gitops.adapters.yamlverify import scalars_read_as
 from mtx_gitops.errors import YamlError
 
 __all__ = ["dump_documents", "dump_one", "load_documents", "load_one", "rewrite", "to_json_text"]
+
+_SIBLINGS = Siblings()
 
 
 def load_documents(text: str | bytes, *, source: str) -> list[Any]:
     """Every document of a YAML stream as plain data; empty documents are dropped.
 
-    Raises YamlError (one line naming `source` and the line) for malformed or hostile input.
+    Raises YamlError (one line naming `source` and the line) for malformed or hostile input. A
+    near-copy of a text read before is derived from it (see `yamlsiblings`).
     """
-    return [doc.data for doc in parse_documents(as_text(text, source=source), source=source)]
+    text = as_text(text, source=source)
+    derived = _SIBLINGS.derive(text)
+    if derived is not None:
+        return derived
+    docs = parse_documents(text, source=source)
+    _SIBLINGS.remember(text)
+    return [doc.data for doc in docs]
 
 
 def load_one(text: str | bytes, *, source: str) -> Any:
@@ -52,18 +63,20 @@ def to_json_text(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def rewrite(text: str, new_docs: Sequence[Any], *, source: str = "unit") -> str:
+def rewrite(text: str, new_docs: Sequence[Any], *, source: str = "unit", old: Sequence[Any] | None = None) -> str:
     """`text` edited to read as `new_docs`, changing only the lines that must change.
 
     Comments, key order, quoting and blank lines of untouched lines survive. Tries, in order: splicing
     the changes into the text, ruamel.yaml's round trip, a fresh dump; the first result that reads
-    back as `new_docs` wins, so the answer is never wrong data.
+    back as `new_docs` wins, so the answer is never wrong data (a splice of scalar values is checked
+    line by line, see `yamlverify`). `old`, the documents `text` was already loaded as (the parse
+    cache's), spares building them again.
     """
     new = [doc for doc in new_docs if doc is not None]
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     body = text[len(bom) :]
     try:
-        docs = parse_documents(as_text(body, source=source), source=source)
+        docs = parse_documents(as_text(body, source=source), source=source, known=old)
     except YamlError:
         return dump_documents(new)
     if not docs and not body.strip():
@@ -71,8 +84,9 @@ def rewrite(text: str, new_docs: Sequence[Any], *, source: str = "unit") -> str:
     if len(docs) == len(new) and all(same(doc.data, data) for doc, data in zip(docs, new, strict=True)):
         return text
     try:
-        result = surgical_rewrite(body, docs, new)
-        if _reads_as(result, new, source):
+        result, scalars = surgical_rewrite(body, docs, new)
+        vouched = scalars_read_as(body, [doc.data for doc in docs], scalars, new) if scalars else None
+        if vouched or (vouched is None and _reads_as(result, new, source)):
             return bom + result
     except (Fallback, YamlError):
         pass

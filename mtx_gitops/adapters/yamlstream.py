@@ -10,31 +10,39 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mtx_gitops.adapters.yamledit import Editor, detect_indent
+from mtx_gitops.adapters.yamledit import Editor, ScalarEdit, detect_indent
 from mtx_gitops.adapters.yamlsafe import Document, same
 from mtx_gitops.adapters.yamlspans import Fallback
 
 _SEPARATOR = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
 
 
-def surgical_rewrite(text: str, docs: list[Document], new_docs: list[Any]) -> str:
-    """`text` edited so that it reads as `new_docs`; raises Fallback when that needs more than splices."""
+def surgical_rewrite(text: str, docs: list[Document], new_docs: list[Any]) -> tuple[str, list[ScalarEdit] | None]:
+    """`text` edited so that it reads as `new_docs`; raises Fallback when that needs more than splices.
+
+    Also gives the edits when each replaces one single-line scalar by another (else None).
+    """
     editor = Editor(text)
     starts = _region_starts(text, docs)
     old_keys, new_keys = [_identity(doc.data) for doc in docs], [_identity(new) for new in new_docs]
-    matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    opcodes: Sequence[tuple[str, int, int, int, int]]
+    if old_keys == new_keys:  # the same objects in the same order (nearly every edit)
+        opcodes = [("equal", 0, len(docs), 0, len(docs))]
+    else:
+        opcodes = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False).get_opcodes()
+    for op, i1, i2, j1, j2 in opcodes:
         paired = (i2 - i1) if op == "equal" else min(i2 - i1, j2 - j1)
         for k in range(paired):
+            editor.path = [i1 + k]
             _edit_document(editor, docs[i1 + k], new_docs[j1 + k])
         for i in range(i1 + paired, i2):
             editor.edit(starts[i], starts[i + 1], "")
         if j2 - j1 > paired:
             _insert_documents(editor, docs, starts, i2, new_docs[j1 + paired : j2])
-    return editor.apply()
+    return editor.apply(), editor.only_scalars()
 
 
 def _edit_document(editor: Editor, doc: Document, new: Any) -> None:
@@ -75,10 +83,12 @@ def _region_starts(text: str, docs: list[Document]) -> list[int]:
     return [*starts, len(text)]
 
 
-def _identity(data: Any) -> str:
+def _identity(data: Any) -> str | tuple[Any, ...]:
     """What matches an old document to its new version: the object's identity, else its content."""
     if isinstance(data, Mapping) and "kind" in data:
         meta = data.get("metadata")
         meta = meta if isinstance(meta, Mapping) else {}
-        return json.dumps([data.get("apiVersion"), data["kind"], meta.get("namespace"), meta.get("name")])
+        key = (data.get("apiVersion"), data["kind"], meta.get("namespace"), meta.get("name"))
+        # Strings and nulls (what Kubernetes allows) compare as they are; anything else as its JSON.
+        return key if all(type(part) is str or part is None for part in key) else json.dumps(list(key))
     return json.dumps(data, default=repr)

@@ -61,10 +61,11 @@ def same(a: Any, b: Any) -> bool:
     if a != b:
         return False
     # `==` holds 1 == 1.0 == True. Equal marshal bytes rule that out at C speed (marshal records
-    # types); the walk settles the rest: maps equal up to key order, shared objects marshal writes
-    # as back-references, types marshal refuses, or a scalar whose type really differs.
+    # types; format 2 writes no back-references, so the bytes depend on the data alone); the walk
+    # settles the rest: maps equal up to key order, types marshal refuses, or a scalar whose type
+    # really differs.
     try:
-        if marshal.dumps(a) == marshal.dumps(b):
+        if marshal.dumps(a, 2) == marshal.dumps(b, 2):
             return True
     except ValueError:
         pass

@@ -6,6 +6,7 @@ is rewritten so that only the changed lines change (comments and formatting surv
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,11 +39,23 @@ def edit_units(repo: Repo, *, select: Select, edit: EditFn, operation: str, subj
                on_plan: Callable[[Plan], None] | None = None,
                progress: Progress | None = None) -> WriteResult:
     """Apply `edit` to every unit `select` picks and land all changes as one commit."""
+    rewritten: dict[tuple[str, bytes], bytes] = {}  # (old blob, new documents) -> new text
+
+    def rewrite(unit: Unit, texts: dict[str, bytes], documents: list[dict[str, Any]], path: str) -> bytes:
+        """The unit's text edited to read as `documents`; identical copies are rewritten once."""
+        key = (unit.blob, _signature(documents))
+        if key[1] and key in rewritten:
+            return rewritten[key]
+        text = yamlio.rewrite(texts[unit.blob].decode("utf-8"), documents, source=path, old=unit.documents).encode()
+        if key[1]:
+            rewritten[key] = text
+        return text
+
     def build(snap: Snapshot) -> Plan:
         refs = list(select(snap))
         plan = Plan(operation, subject, trailers=list(trailers))
         units = snap.units(refs)
-        texts = snap.repo.git.read_blobs(u.blob for u in units)
+        pending: list[tuple[Unit, list[dict[str, Any]], str]] = []  # rewritten once their texts are read
         for done, unit in enumerate(units, start=1):
             if progress is not None:
                 progress(done, len(units))
@@ -50,19 +63,32 @@ def edit_units(repo: Repo, *, select: Select, edit: EditFn, operation: str, subj
             changed = False
             if outcome.documents is not None and outcome.documents != unit.documents:
                 path = unit_path(unit.ref.space, unit.ref.unit)
-                old_text = texts[unit.blob].decode("utf-8")
-                plan.files[path] = yamlio.rewrite(old_text, outcome.documents, source=path).encode()
+                plan.files[path] = b""  # keeps the file's place in the plan
+                if path not in outcome.files:  # (else the edit wrote the file itself)
+                    pending.append((unit, outcome.documents, path))
                 changed = True
             plan.files.update(outcome.files)
             changed = changed or bool(outcome.files)
             plan.units.append(UnitChange(unit.ref.space, unit.ref.unit, changed, list(outcome.conflicts),
                                          outcome.note))
             plan.trailers += [conflict_trailer(str(unit.ref), c.as_json()) for c in outcome.conflicts]
+        texts = snap.repo.git.read_blobs(unit.blob for unit, _, _ in pending)
+        for unit, documents, path in pending:
+            plan.files[path] = rewrite(unit, texts, documents, path)
         if on_plan is not None:
             on_plan(plan)
         return plan
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
+
+
+def _signature(documents: list[dict[str, Any]]) -> bytes:
+    """The documents as bytes that differ whenever the data does (types and key order included);
+    empty when they cannot be told that way (then the rewrite is not shared)."""
+    try:
+        return marshal.dumps(documents, 2)  # format 2: no back-references, so equal data, equal bytes
+    except ValueError:
+        return b""
 
 
 def one(ref: UnitRef) -> Select:

@@ -2,14 +2,17 @@
 
 Each downstream unit is a 3-way merge of (merge base, new upstream, local): the regional
 overrides survive, every conflict is reported, and the merge base advances to the new upstream.
+Copies of one unit are often identical, so a merge is done once per (merge base, upstream, local
+blob) and shared by every unit with those blobs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from mtx_gitops.core.merge3 import merge_documents
-from mtx_gitops.core.model import Link, Policy, UnitRef, link_path, unit_path
+from mtx_gitops.core.merge3 import DocumentsMerge, merge_documents
+from mtx_gitops.core.model import Link, Policy, UnitRef, link_path
 from mtx_gitops.errors import ConflictError, NotFoundError, UserError
 from mtx_gitops.ops.edit import Edit, Progress, edit_units
 from mtx_gitops.ops.query import select_units
@@ -22,24 +25,29 @@ def upgrade_units(repo: Repo, space_glob: str, *, unit: str | None = None, where
                   policy: Policy = "local", branch: str | None = None, message: str | None = None,
                   dry_run: bool = False, progress: Progress | None = None) -> WriteResult:
     """Upgrade the linked units of the spaces matching `space_glob` from their upstreams."""
-    bases: dict[str, list[dict[str, object]]] = {}
+    parsed: dict[str, list[dict[str, Any]]] = {}  # merge bases and upstreams, by blob id
+    merges: dict[tuple[str, str, str], DocumentsMerge] = {}
+    links: dict[Link, bytes] = {}
 
     def select(snap: Snapshot) -> Sequence[UnitRef]:
         refs = select_units(snap, space_glob, where=where, unit=unit)
-        if unit is not None and refs and not any(snap.link(r) for r in refs):
+        units = snap.units(refs)  # their links are read in one batch, on first use
+        if unit is not None and units and not any(u.link for u in units):
             raise UserError(f"unit {unit!r} has no upstream to upgrade from (create it with --upstream-space)")
-        linked = [r for r in refs if snap.link(r)]
-        wanted = {}
-        for ref in linked:
-            link = snap.links[ref]
-            if snap.blob(unit_path(link.upstream.space, link.upstream.unit)) not in (None, link.base_blob):
-                wanted[link.base_blob] = f"merge base of {ref}"
+        linked = [u for u in units if u.link]
+        bases, upstreams = {}, {}
+        for u in linked:
+            if u.upgrade_needed:
+                assert u.link is not None and u.upstream_blob is not None
+                bases[u.link.base_blob] = f"merge base of {u.ref}"
+                upstreams[u.upstream_blob] = str(u.link.upstream)
         try:
-            bases.update(snap.parsed_blobs(wanted))
+            parsed.update(snap.parsed_blobs(bases))
         except NotFoundError as exc:
             raise NotFoundError(f"{exc}: the merge base is missing from history; use "
                                 "`mtx unit update U --space S --merge-unit UPSTREAM --merge-base REV`") from None
-        return linked
+        parsed.update(snap.parsed_blobs({blob: name for blob, name in upstreams.items() if blob not in parsed}))
+        return [u.ref for u in linked]
 
     def edit(snap: Snapshot, u: Unit) -> Edit:
         link = u.link
@@ -49,12 +57,17 @@ def upgrade_units(repo: Repo, space_glob: str, *, unit: str | None = None, where
         if not u.upgrade_needed:
             return Edit(None, note="up to date")
         assert u.upstream_blob is not None
-        upstream = snap.parsed_blobs({u.upstream_blob: str(link.upstream)})[u.upstream_blob]
-        merged = merge_documents(bases[link.base_blob], upstream, u.documents, policy=policy)
+        key = (link.base_blob, u.upstream_blob, u.blob)
+        merged = merges.get(key)
+        if merged is None:
+            merged = merges[key] = merge_documents(parsed[link.base_blob], parsed[u.upstream_blob], u.documents,
+                                                   policy=policy)
         new_link = Link(link.upstream, u.upstream_blob, snap.commit)
+        if new_link not in links:
+            links[new_link] = link_file(new_link)
         note = "; ".join(merged.notes) or None
         return Edit(merged.documents, merged.conflicts, note,
-                    files={link_path(u.ref.space, u.ref.unit): link_file(new_link)})
+                    files={link_path(u.ref.space, u.ref.unit): links[new_link]})
 
     def check(plan: Plan) -> None:
         conflicts = [(u, c) for u in plan.units for c in u.conflicts]
