@@ -7,7 +7,6 @@ Namespaces and CRDs come first.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import os
@@ -15,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from mtx_gitops.core.functions import copy_data
 from mtx_gitops.core.model import Space, UnitRef, document_identity
 from mtx_gitops.errors import UserError
 
@@ -53,7 +53,6 @@ CLUSTER_SCOPED_KINDS = frozenset(
 _FIRST_KINDS = {"Namespace": 0, "CustomResourceDefinition": 1}
 
 Object = dict[str, Any]
-_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -185,7 +184,7 @@ def _render_object(
     commit: str,
     cluster_kinds: frozenset[str],
 ) -> Object:
-    obj = _copy(document) if type(document) is dict else copy.deepcopy(document)
+    obj: Object = copy_data(document)
     source = obj.get("metadata") or {}
     # name, namespace, labels, annotations first: rendered files read like kubectl's output.
     meta: Object = {"name": source.get("name")}
@@ -201,35 +200,6 @@ def _render_object(
         _default_service_protocols(obj)
     meta["annotations"][ANNOTATION_HASH] = content_hash(obj)
     return obj
-
-
-def _copy(data: Object) -> Object:
-    """A deep copy of plain data (dicts, lists, scalars), several times faster than `copy.deepcopy`."""
-    out = {}
-    for key, value in data.items():
-        kind = type(value)
-        if kind is dict:
-            value = _copy(value)
-        elif kind is list:
-            value = _copy_list(value)
-        elif kind not in _IMMUTABLE:
-            value = copy.deepcopy(value)
-        out[key] = value
-    return out
-
-
-def _copy_list(data: list[Any]) -> list[Any]:
-    out = []
-    for value in data:
-        kind = type(value)
-        if kind is dict:
-            value = _copy(value)
-        elif kind is list:
-            value = _copy_list(value)
-        elif kind not in _IMMUTABLE:
-            value = copy.deepcopy(value)
-        out.append(value)
-    return out
 
 
 def _default_service_protocols(obj: Object) -> None:
