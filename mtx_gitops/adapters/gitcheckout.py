@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 
 from mtx_gitops.adapters.gitrepo import Git
+from mtx_gitops.adapters.gittree import list_tree
 
 FEW_PATHS = 200  # up to this many changed paths are checked out by name, more by a two-tree merge
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -99,7 +100,7 @@ def force_checkout(git: Git, commit: str, paths: Sequence[str]) -> None:
     """
     if not paths:
         return
-    present = {e.path for e in git.ls_tree(commit, *paths)}
+    present = {row[3] for row in list_tree(git, commit, paths, recursive=True)}
     gone = sorted(set(paths) - present)
     indexed = set(tracked(git, gone)) if gone else set()
     checkout_paths(git, commit, sorted(present), [p for p in gone if p in indexed])

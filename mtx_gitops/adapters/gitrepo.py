@@ -85,18 +85,6 @@ class Git:
         out = self.run("symbolic-ref", "-q", "--short", "HEAD", check=False).decode().strip()
         return out or None
 
-    def ls_tree(self, commit: str, *paths: str) -> list[TreeEntry]:
-        """Every file (recursively) under `paths` in `commit`."""
-        out = self.run("ls-tree", "-r", "-z", "--full-tree", commit, "--", *paths)
-        entries = []
-        for record in out.split(b"\0"):
-            if not record:
-                continue
-            meta, _, path = record.partition(b"\t")
-            mode, _kind, blob = meta.decode().split(" ")
-            entries.append(TreeEntry(mode, blob, path.decode("utf-8", "surrogateescape")))
-        return entries
-
     def read_blobs(self, blobs: Iterable[str]) -> dict[str, bytes]:
         """The contents of many blobs, read through one `git cat-file --batch` process."""
         wanted = list(dict.fromkeys(blobs))

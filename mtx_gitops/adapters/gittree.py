@@ -1,7 +1,7 @@
 """Listing a commit's tree fast: one `git ls-tree -z` and one regular-expression pass over its output.
 
-`Git.ls_tree` builds an object per file; the store lists 10,000+ files at a time and only needs
-plain tuples, and it lists single directories (`recursive=False`) to find spaces without reading them.
+Rows are plain tuples (the store lists 10,000+ files at a time); single directories can be listed
+(`recursive=False`) to find spaces without reading them.
 """
 
 from __future__ import annotations

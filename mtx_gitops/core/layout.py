@@ -6,7 +6,6 @@ Changesets, plans and history group changed files by the unit or space they belo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 from mtx_gitops.core.model import META_DIR, SPACES_DIR, UnitRef
@@ -25,7 +24,6 @@ class PathRole:
 
 
 _OTHER = PathRole("other")
-_slug = lru_cache(maxsize=8192)(is_slug)  # the same few space and unit names recur in every path
 
 
 def role_of(path: str) -> PathRole:
@@ -33,15 +31,15 @@ def role_of(path: str) -> PathRole:
     if not path.startswith(SPACES_DIR + "/"):
         return _OTHER
     parts = path.split("/", 5)
-    if len(parts) < 3 or not _slug(parts[1]):
+    if len(parts) < 3 or not is_slug(parts[1]):
         return _OTHER
     space = parts[1]
-    if len(parts) == 3 and parts[2].endswith(".yaml") and _slug(parts[2][:-5]):
+    if len(parts) == 3 and parts[2].endswith(".yaml") and is_slug(parts[2][:-5]):
         return PathRole("unit", space, UnitRef(space, parts[2][:-5]))
     if len(parts) == 4 and parts[2] == META_DIR and parts[3] == "space.yaml":
         return PathRole("space", space)
     if len(parts) == 5 and parts[2] == META_DIR and parts[3] == "links" and parts[4].endswith(".yaml") \
-            and _slug(parts[4][:-5]):
+            and is_slug(parts[4][:-5]):
         return PathRole("link", space, UnitRef(space, parts[4][:-5]))
     return PathRole("other", space)
 

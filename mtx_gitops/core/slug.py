@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from mtx_gitops.errors import InvalidSlugError
@@ -10,6 +11,7 @@ _SLUG = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 MAX_LEN = 63
 
 
+@functools.lru_cache(maxsize=8192)  # the same space and unit names recur in every tree listing
 def is_slug(name: str) -> bool:
     """True when `name` is a DNS-1123 label of at most 63 characters."""
     return len(name) <= MAX_LEN and _SLUG.fullmatch(name) is not None

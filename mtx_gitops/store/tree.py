@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 
@@ -24,11 +23,6 @@ _PREFIX = f"{SPACES_DIR}/"
 _LINKS = f"{META_DIR}/links/"
 _LINKS_LEN = len(_LINKS)
 _META = f"{META_DIR}/space.yaml"
-
-
-@lru_cache(maxsize=8192)
-def _slug(name: str) -> bool:
-    return is_slug(name)
 
 
 @dataclass
@@ -65,11 +59,11 @@ def _space_files(skip: int, rows: Iterable[SplitRow]) -> SpaceFiles:
         rest = path[skip:]
         if rest[-5:] == ".yaml":
             if "/" not in rest:
-                if _slug(rest[:-5]):
+                if is_slug(rest[:-5]):
                     units[rest[:-5]] = blob
             elif rest == _META:
                 found.meta = blob
-            elif rest[:_LINKS_LEN] == _LINKS and "/" not in rest[_LINKS_LEN:] and _slug(rest[_LINKS_LEN:-5]):
+            elif rest[:_LINKS_LEN] == _LINKS and "/" not in rest[_LINKS_LEN:] and is_slug(rest[_LINKS_LEN:-5]):
                 links[rest[_LINKS_LEN:-5]] = blob
     found.units = dict(sorted(units.items()))
     return found
@@ -137,7 +131,7 @@ class TreeIndex:
         if self._whole or not todo:
             return
         self._partial_listings += 1
-        if len(todo) > _MANY or self._partial_listings > _PARTIAL_LISTINGS or not all(map(_slug, todo)):
+        if len(todo) > _MANY or self._partial_listings > _PARTIAL_LISTINGS or not all(map(is_slug, todo)):
             self.load_all()
             return
         self._absorb(self._list_files([f"{_PREFIX}{name}/" for name in todo]))
@@ -172,11 +166,11 @@ class TreeIndex:
     def space_names(self) -> list[str]:
         """Every space, sorted (lists the whole tree)."""
         self.load_all()
-        return [name for name in sorted(self._spaces) if _slug(name) and self._spaces[name].is_space]
+        return [name for name in sorted(self._spaces) if is_slug(name) and self._spaces[name].is_space]
 
     def listed_spaces(self) -> list[str]:
         """The spaces listed so far (every space, once the whole tree is listed)."""
-        return [name for name, files in self._spaces.items() if files.is_space and _slug(name)]
+        return [name for name, files in self._spaces.items() if files.is_space and is_slug(name)]
 
     def blob(self, path: str) -> str | None:
         """The blob of a regular file under spaces/ or of mtx.yaml; None for anything else."""
