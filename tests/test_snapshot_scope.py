@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import pytest
 
 from mtx_gitops.adapters import gittree
+from mtx_gitops.adapters.gitrepo import Git
 from mtx_gitops.core.layout import role_of
 from mtx_gitops.core.model import UnitRef
 from mtx_gitops.errors import MtxError
@@ -141,3 +142,21 @@ def test_one_unit_edit_lists_only_its_space(odd_repo: Mtx, monkeypatch: pytest.M
     calls = _record_listings(monkeypatch)
     odd_repo("unit", "update", "reference-data", "--space", "traderx-prod-us", "--patch", '{"spec":{"replicas":3}}')
     assert all(call == ["mtx.yaml", "spaces/traderx-prod-us/"] for call in calls) and calls
+
+
+def test_rendering_every_space_reads_its_units_in_one_batch(mtx: Mtx, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_stage_3(mtx)
+    batches: list[list[str]] = []
+    original = Git.read_blobs
+
+    def recorded(git: Git, blobs: Iterable[str]) -> dict[str, bytes]:
+        batches.append(list(blobs))
+        return original(git, batches[-1])
+
+    monkeypatch.setattr(Git, "read_blobs", recorded)
+    for shard in (mtx.root / ".git/mtx").glob("parse-cache-*"):
+        shard.unlink()  # cold: every unit is read and parsed
+    out = mtx.root / "rendered"
+    mtx("render", "--space", "*", "--out", str(out))
+    assert len(list(out.glob("*/*.yaml"))) == 8
+    assert len(batches) == 3, batches  # mtx.yaml, the spaces' metadata, then the units of all four spaces

@@ -58,8 +58,13 @@ class SpacePlan:
 def plan_commit(snapshot: Snapshot, *, spaces: Sequence[str] | None = None, base: Path) -> list[SpacePlan]:
     """Render `spaces` (default: every space) of a snapshot, each with its target (None if it has none)."""
     targets = snapshot.targets()
+    names = snapshot.space_names() if spaces is None else list(spaces)
+    for name in names:
+        snapshot.refuse_symlinks(name)
+    if len(names) > 1:
+        snapshot.preload(names)
     plans = []
-    for name in snapshot.space_names() if spaces is None else spaces:
+    for name in names:
         space = snapshot.space(name)
         target = None
         if space.target:
