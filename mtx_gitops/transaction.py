@@ -171,7 +171,7 @@ def _update_checkout(repo: Repo, old: str | None, commit: str, files: dict[str, 
             gitcheckout.checkout_paths(git, commit, present, deleted)
             gitcheckout.stage(git, commit, edited)
         else:
-            gitcheckout.update_checkout(git, old, commit, present, deleted)
+            gitcheckout.update_checkout(git, old, commit, files, on_disk)
     except GitError as exc:
         raise GitError(f"committed {commit[:12]} to {where}, but updating the checkout failed "
                        f"({exc}); run `git reset --keep {commit[:12]}`") from None

@@ -13,12 +13,11 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from mtx_gitops.adapters.gitrepo import Git
 from mtx_gitops.adapters.gittree import list_tree
+from mtx_gitops.adapters.worktree import Mark as Mark  # re-exported: the transaction keeps marks
+from mtx_gitops.adapters.worktree import write_through
 
 FEW_PATHS = 200  # up to this many changed paths are checked out by name, more by a two-tree merge
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
-
-# What a path looked like on disk: (inode, mode, size, mtime in ns), or None when it was absent.
-Mark = tuple[int, int, int, int] | None
 
 # Pathspecs are literal (a file may be named `*`); the user's hooks do not run for a checkout
 # of paths mtx committed (read-tree runs none either).
@@ -62,19 +61,23 @@ def changed_since(git: Git, before: Mapping[str, Mark]) -> list[str]:
     return sorted(p for p, mark in before.items() if now[p] != mark)
 
 
-def update_checkout(git: Git, old: str | None, new: str, present: Sequence[str], deleted: Sequence[str]) -> None:
-    """Bring the checkout from `old` to `new`: `new`'s `present` paths written, its `deleted` ones removed.
+def update_checkout(git: Git, old: str | None, new: str, files: Mapping[str, bytes | None],
+                    on_disk: Mapping[str, Mark]) -> None:
+    """Bring the checkout from `old` to `new`, whose changes are `files` (path -> bytes, None: deleted).
 
-    The paths are those `old..new` changed, and the dirty check found them clean in the checkout.
+    The paths are those `old..new` changed; the dirty check found them clean, `on_disk` is how they
+    looked then (and still do).
     """
-    if len(present) + len(deleted) <= FEW_PATHS:
+    present = sorted(p for p, data in files.items() if data is not None)
+    deleted = sorted(p for p, data in files.items() if data is None)
+    if len(files) <= FEW_PATHS:
         checkout_paths(git, new, present, deleted)
-        return
-    # git matches every pathspec against every index entry: thousands of paths cost seconds, while a
-    # two-tree merge of the whole index costs ~0.2 s at 20,000 files. It trusts the index's stat
-    # data, so refresh that first (our dirty check took no lock); it refuses to overwrite an edit.
-    git.run("update-index", "-q", "--refresh", check=False)
-    git.run("read-tree", "-m", "-u", old or EMPTY_TREE, new)
+    elif not write_through(git, files, on_disk):
+        # git matches every pathspec against every index entry: thousands of paths cost seconds, while
+        # a two-tree merge of the whole index costs ~0.2 s at 20,000 files (plus the files it writes).
+        # It trusts the index's stat data, so refresh that first (our dirty check took no lock).
+        git.run("update-index", "-q", "--refresh", check=False)
+        git.run("read-tree", "-m", "-u", old or EMPTY_TREE, new)
 
 
 def checkout_paths(git: Git, commit: str, present: Sequence[str], deleted: Sequence[str]) -> None:

@@ -12,7 +12,6 @@ import hashlib
 import os
 import re
 import subprocess
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,7 +116,7 @@ class Git:
         self, *, parent: str | None, changes: Mapping[str, bytes | None], message: str, identity: Identity
     ) -> str:
         """Write a commit of `parent` plus `changes` (None deletes) and return its id; moves no branch."""
-        ref = f"refs/mtx/txn/{uuid.uuid4().hex}"
+        ref = f"refs/mtx/txn/{os.urandom(16).hex()}"
         chunks: list[bytes] = []
         msg = message.encode()
         chunks.append(f"commit {ref}\nmark :1\n".encode())

@@ -2,9 +2,9 @@
 
 The shim sits first on PATH and SIGKILLs the mtx process (its parent) right before or right after
 the Nth call of one git sub-command. Every step of a write is covered: the dirty check, writing the
-commit, moving the branch, updating the checkout (by name for a few paths, by a two-tree merge for
-many). After each crash HEAD is the old commit or the complete new one, and rerunning the command finishes
-the job.
+commit, moving the branch, updating the checkout (by name for a few paths; for many, written in place
+then indexed, or by a two-tree merge when attributes apply). After each crash HEAD is the old commit
+or the complete new one, and rerunning the command finishes the job.
 """
 
 from __future__ import annotations
@@ -43,10 +43,14 @@ exec "$MTX_REAL_GIT" "$@"
 # Up to FEW_PATHS changed paths are checked out by name; more by one two-tree merge of the index.
 COMMON = [("status", 1, "before"), ("status", 1, "after"), ("fast-import", 1, "before"),
           ("fast-import", 1, "after"), ("update-ref", 1, "before"), ("update-ref", 1, "after")]
+# More are written in place and the index told with one update-index (after two checks: check-attr,
+# ls-files); when an attribute applies to them, git's own two-tree merge (read-tree) writes them.
 POINTS = [("small", *point) for point in [*COMMON, ("checkout", 1, "before"), ("checkout", 1, "after")]] + [
-    ("large", *point) for point in [("update-index", 1, "before"), ("update-index", 1, "after"),
-                                    ("read-tree", 1, "before"), ("read-tree", 1, "after")]]
-SPACES = {"small": 2, "large": 6}  # 2 x 20 units and their links: 80 paths; 6 x 20: 240
+    ("large", *point) for point in [("check-attr", 1, "before"), ("ls-files", 1, "after"),
+                                    ("update-index", 1, "before"), ("update-index", 1, "after")]] + [
+    ("attributes", *point) for point in [("update-index", 1, "before"), ("update-index", 1, "after"),
+                                         ("read-tree", 1, "before"), ("read-tree", 1, "after")]]
+SPACES = {"small": 2, "large": 6, "attributes": 6}  # 2 x 20 units and their links: 80 paths; 6 x 20: 240
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +62,10 @@ def fleets(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], tuple[Pa
         if size not in built:
             with git_identity(tmp_path_factory):
                 root = build_fleet(tmp_path_factory.mktemp(size) / "config", spaces=SPACES[size])
+                if size == "attributes":
+                    (root / ".gitattributes").write_text("*.yaml -diff\n")
+                    git(root, "add", ".gitattributes")
+                    git(root, "commit", "-q", "-m", "attributes")
                 reference = root.parent / "reference"
                 shutil.copytree(root, reference, symlinks=True)
                 assert run(*UPGRADE, "--repo", str(reference)).code == 0
