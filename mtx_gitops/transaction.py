@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mtx_gitops.adapters import gitcheckout
+from mtx_gitops.adapters import gitcheckout, interrupts
 from mtx_gitops.adapters.filelock import exclusive
 from mtx_gitops.adapters.gitrepo import blob_id, identity_of
 from mtx_gitops.core.model import Conflict
@@ -111,13 +111,14 @@ def write(repo: Repo, build: Callable[[Snapshot], Plan], *, branch: str | None =
             journal = _journal(repo)
             if in_checkout:
                 journal.write_text(json.dumps({"ref": ref, "old": start, "new": commit, "paths": sorted(files)}))
-            try:
-                git.move_ref(ref, new=commit, old=old, reason=f"mtx: {plan.subject}")
-            except RefMovedError:
-                journal.unlink(missing_ok=True)
-                continue
-            if in_checkout:
-                _update_checkout(repo, start, commit, files, on_disk, where=target)
+            with interrupts.held():  # the branch and the checkout move together, or Ctrl-C waits
+                try:
+                    git.move_ref(ref, new=commit, old=old, reason=f"mtx: {plan.subject}")
+                except RefMovedError:
+                    journal.unlink(missing_ok=True)
+                    continue
+                if in_checkout:
+                    _update_checkout(repo, start, commit, files, on_disk, where=target)
             return WriteResult(commit, target, plan.units, plan.notes)
     raise RefMovedError(f"branch {target!r} kept moving while mtx was writing ({RETRIES} attempts)")
 

@@ -65,11 +65,11 @@ def main(argv: list[str] | None = None) -> None:
     gc.disable()
     try:
         code = _command()(args, prog_name="mtx", standalone_mode=False)
+        if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C into this exit code
+            sys.stderr.write("interrupted\n")
     except typer.Exit as exc:
         code = exc.exit_code
-    except typer.Abort:
-        code = EXIT_INTERRUPTED
-    except KeyboardInterrupt:
+    except (typer.Abort, KeyboardInterrupt):
         sys.stderr.write("interrupted\n")
         code = EXIT_INTERRUPTED
     except BrokenPipeError:

@@ -9,38 +9,21 @@ or the complete new one, and rerunning the command finishes the job.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from mtx_gitops.adapters.gitcheckout import FEW_PATHS
-from tests.conftest import GIT_ENV, run
+from tests.conftest import run
 from tests.reliability.conftest import build_fleet, git_identity
+from tests.reliability.gitshim import run_mtx_with_shim
 from tests.reliability.repostate import fsck_clean, git
 
 UPGRADE = ("unit", "update", "--upgrade", "--space", "*")
-SHIM = """#!/bin/sh
-sub=""; value=""
-for arg in "$@"; do
-  if [ -n "$value" ]; then value=""; continue; fi
-  case "$arg" in -c|-C) value=1 ;; -*) ;; *) sub="$arg"; break ;; esac
-done
-if [ "$sub" = "$MTX_CRASH_CMD" ]; then
-  n=$(cat "$MTX_CRASH_COUNTER" 2>/dev/null || echo 0); n=$((n + 1)); echo "$n" > "$MTX_CRASH_COUNTER"
-  if [ "$n" = "$MTX_CRASH_NTH" ]; then
-    if [ "$MTX_CRASH_WHEN" = before ]; then kill -9 "$PPID"; exit 137; fi
-    "$MTX_REAL_GIT" "$@"; rc=$?; kill -9 "$PPID"; exit $rc
-  fi
-fi
-exec "$MTX_REAL_GIT" "$@"
-"""
 # (git sub-command, which call, before or after it): every step of transaction.write in order.
-# Up to FEW_PATHS changed paths are checked out by name; more by one two-tree merge of the index.
+# Up to FEW_PATHS changed paths are checked out by name.
 COMMON = [("status", 1, "before"), ("status", 1, "after"), ("fast-import", 1, "before"),
           ("fast-import", 1, "after"), ("update-ref", 1, "before"), ("update-ref", 1, "after")]
 # More are written in place and the index told with one update-index (after two checks: check-attr,
@@ -78,15 +61,7 @@ def fleets(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], tuple[Pa
 
 
 def _crash(root: Path, shim_dir: Path, *, command: str, nth: int, when: str) -> int:
-    shim = shim_dir / "git"
-    shim.write_text(SHIM)
-    shim.chmod(0o755)
-    env = {**os.environ, **GIT_ENV, "PATH": f"{shim_dir}:{os.environ['PATH']}",
-           "MTX_REAL_GIT": shutil.which("git") or "/usr/bin/git", "MTX_CRASH_CMD": command,
-           "MTX_CRASH_NTH": str(nth), "MTX_CRASH_WHEN": when, "MTX_CRASH_COUNTER": str(shim_dir / "count")}
-    done = subprocess.run([sys.executable, "-m", "mtx_gitops", *UPGRADE, "--repo", str(root)],
-                          capture_output=True, env=env, check=False)
-    return done.returncode
+    return run_mtx_with_shim(root, shim_dir, UPGRADE, command=command, nth=nth, when=when).returncode
 
 
 @pytest.mark.parametrize(("fleet", "command", "nth", "when"), POINTS,
@@ -99,7 +74,6 @@ def test_a_crash_at_any_step_leaves_old_or_new_and_a_rerun_completes_it(
     shutil.copytree(template, root, symlinks=True)
     old = git(root, "rev-parse", "HEAD").strip()
     shim_dir = tmp_path / "shim"
-    shim_dir.mkdir()
     assert _crash(root, shim_dir, command=command, nth=nth, when=when) == -9, "the shim did not fire"
     head = git(root, "rev-parse", "HEAD").strip()
     assert head == old or (git(root, "rev-parse", "HEAD^").strip() == old
