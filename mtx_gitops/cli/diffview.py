@@ -7,7 +7,7 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
-from mtx_gitops.cli.tables import console
+from mtx_gitops.cli.tables import console, print_table
 
 
 def short(value: Any, *, limit: int = 60) -> str:
@@ -51,7 +51,7 @@ def print_log(entries: list[dict[str, Any]], *, title: str | None = None) -> Non
         fallback = escape(e["subject"]) if e["operation"] is None else "-"
         table.add_row(e["commit"][:12], e["date"][:16].replace("T", " "), escape(e["author"]),
                       e["operation"] or "-", escape(shown or "-"), "; ".join(d for d in details if d) or fallback)
-    console.print(table)
+    print_table(table)
     if not entries:
         console.print("0 commits")
 
@@ -80,7 +80,7 @@ def print_explain(data: dict[str, Any]) -> None:
         table.add_row(("  " if several else "") + escape(f["path"]), escape(short(f["value"])),
                       f"[{style}]{escape(origin)}[/]" if style else escape(origin),
                       (f["commit"] or "-")[:12], f["operation"] or "-")
-    console.print(table)
+    print_table(table)
 
 
 def _object(identity: str) -> str:

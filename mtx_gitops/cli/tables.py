@@ -55,9 +55,22 @@ def print_rows(rows: list[dict[str, Any]], columns: list[tuple[str, str]], *, ti
         table.add_column(header)
     for row in rows:
         table.add_row(*[_cell(row.get(key)) for _header, key in columns])
-    console.print(table)
+    print_table(table)
     if not rows:
         console.print("0 units" if title is None else f"0 {title.lower()}")
+
+
+def print_table(table: Table) -> None:
+    """A table, at its full width when printed to a pipe or file (as kubectl does: nothing cut or wrapped)."""
+    if console.is_terminal:
+        console.print(table)
+        return
+    screen = console.width
+    console.width = max(screen, console.measure(table, options=console.options.update(max_width=1 << 20)).maximum)
+    try:
+        console.print(table)
+    finally:
+        console.width = screen
 
 
 def _cell(value: Any) -> str:
