@@ -1,7 +1,13 @@
 """The 3-way merge of Kubernetes config (SPEC §3): values, documents and what changed.
 
 `merge_values` merges one value tree (`merge_tree` has the rules). `merge_documents` merges the
-documents of a unit, matched by identity (group, kind, namespace, name), with kpt's resource rules:
+documents of a unit. When ORIGINAL holds one document and no other side more than one, they are
+one object whatever their identity: a single-resource file merges as one tree, as kyaml's
+`merge3.MergeStrings` does (its vectors change `kind` and drop `metadata.name`), so an object
+renamed or re-kinded upstream keeps its local edits, and two different renames are a field
+conflict. Otherwise (several documents, or objects added on both sides with no common original)
+documents pair by identity (group, kind, namespace, name), as kpt's resource merge does. Paired
+documents then follow kpt's resource rules:
 
 - added upstream: added; added on both sides: merged with an empty base;
 - deleted upstream, unchanged locally: removed (noted);
@@ -10,7 +16,8 @@ documents of a unit, matched by identity (group, kind, namespace, name), with kp
   `upstream` brings the new upstream document back.
 
 Merged documents keep LOCAL's order, documents new upstream follow in upstream order. Conflicts
-carry the document's identity; a resource-level conflict has the path "".
+carry the document's identity (for single documents, LOCAL's, else UPDATED's); a resource-level
+conflict has the path "".
 """
 
 from __future__ import annotations
@@ -44,7 +51,7 @@ def merge_documents(
 ) -> DocumentsMerge:
     """Merge UPDATED's changes since ORIGINAL into the LOCAL documents, document by document."""
     resolution = resolution_for(policy)
-    base, theirs, mine = documents_by_identity(original), documents_by_identity(updated), documents_by_identity(local)
+    base, theirs, mine = _match(original, updated, local)
     documents: list[dict[str, Any]] = []
     conflicts: list[Conflict] = []
     notes: list[str] = []
@@ -79,3 +86,23 @@ def merge_documents(
         else:
             notes.append(f"{ident} deleted locally but changed upstream: not re-added")
     return DocumentsMerge(documents, conflicts, notes)
+
+
+Keyed = dict[str, dict[str, Any]]
+
+
+def _match(original: list[dict[str, Any]], updated: list[dict[str, Any]],
+           local: list[dict[str, Any]]) -> tuple[Keyed, Keyed, Keyed]:
+    """Each side's documents by identity; a single original and its single successors take one key.
+
+    The shared key is the identity of the LOCAL document, else UPDATED's, else ORIGINAL's.
+    """
+    base, theirs, mine = documents_by_identity(original), documents_by_identity(updated), documents_by_identity(local)
+    if len(base) != 1 or len(theirs) > 1 or len(mine) > 1:
+        return base, theirs, mine
+    key = next(iter([*mine, *theirs, *base]), "")
+
+    def rekey(docs: Keyed) -> Keyed:
+        return {key: next(iter(docs.values()))} if docs else {}
+
+    return rekey(base), rekey(theirs), rekey(mine)

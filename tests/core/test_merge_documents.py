@@ -137,3 +137,46 @@ def test_inputs_are_left_alone() -> None:
     merge_documents(*sides, policy="local")
 
     assert sides == before
+
+
+def test_single_documents_are_one_object_whatever_their_identity() -> None:
+    renamed = deployment("trade-svc", image="v2")
+
+    merged = merge_documents([deployment("trade-service")], [renamed], [deployment("trade-service", replicas=5)],
+                             policy="local")
+
+    assert merged.documents == [deployment("trade-svc", replicas=5, image="v2")]
+    assert (merged.conflicts, merged.notes) == ([], [])
+
+
+def test_single_documents_renamed_on_both_sides_conflict_on_the_name() -> None:
+    merged = merge_documents([service("a")], [service("b")], [service("c")], policy="upstream")
+
+    assert merged.documents == [service("b")]
+    assert [(c.document, c.path, c.base, c.upstream, c.local) for c in merged.conflicts] == [
+        ("/Service/traderx/c", "metadata.name", "a", "b", "c")
+    ]
+
+
+def test_a_single_document_deleted_locally_stays_deleted_even_if_renamed_upstream() -> None:
+    merged = merge_documents([service("a")], [service("b", port=81)], [], policy="local")
+
+    assert merged.documents == []
+    assert [(c.document, c.path) for c in merged.conflicts] == [("/Service/traderx/b", "")]
+
+
+def test_multi_document_files_still_pair_by_identity() -> None:
+    merged = merge_documents(
+        [deployment("a"), service("a")], [deployment("a"), service("b")], [deployment("a", replicas=3), service("a")],
+        policy="local",
+    )
+
+    assert names(merged.documents) == ["Deployment/a", "Service/b"]
+    assert merged.notes == ["/Service/traderx/a deleted upstream: removed"]
+
+
+def test_different_objects_added_on_both_sides_without_an_original_stay_two() -> None:
+    merged = merge_documents([], [service("upstream-side")], [service("local-side")], policy="local")
+
+    assert names(merged.documents) == ["Service/local-side", "Service/upstream-side"]
+    assert merged.conflicts == []
