@@ -76,6 +76,18 @@ def test_log_filters_by_space_and_unit_from_the_trailers(mtx: Mtx) -> None:
     assert "run.set-env-var" in table and "unit.upgrade" in table
 
 
+def test_deleting_a_space_reports_and_logs_every_unit_it_deleted(mtx: Mtx) -> None:
+    build_stage_3(mtx)
+    deleted = mtx.json("space", "delete", EU, "--force")
+    assert [(u["space"], u["unit"], u["changed"]) for u in deleted["units"]] == [
+        (EU, "reference-data", True), (EU, "trade-service", True)]
+    assert "2 unit(s) changed" in mtx("space", "delete", US, "--force").out
+    message = mtx.git("log", "-1", "--format=%B", "HEAD~1")
+    assert f"Mtx-Unit: {EU}/reference-data" in message and f"Mtx-Unit: {EU}/trade-service" in message
+    last = mtx.json("log", "--space", EU, "--unit", "trade-service")[0]
+    assert last["operation"] == "space.delete" and last["commit"] == deleted["commit"]
+
+
 def test_log_records_conflicts_and_commits_made_by_hand(mtx: Mtx) -> None:
     build_stage_3(mtx)
     mtx("unit", "update", "trade-service", "--space", "traderx-base", "--patch", '{"spec":{"replicas":4}}')

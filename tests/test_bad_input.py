@@ -129,3 +129,29 @@ def test_usage_errors_exit_2_with_one_line(mtx: Mtx) -> None:
         result = mtx(*args, ok=False)
         assert result.code == 2, (args, result.err)
         assert result.err.count("\n") == 1, result.err
+
+
+def test_a_unit_named_explicitly_that_is_in_no_selected_space_is_not_found(mtx: Mtx) -> None:
+    build_stage_1(mtx)
+    before = mtx.fingerprint()
+    cases = {
+        ("unit", "update", "nope", "--upgrade", "--space", "trader*"): "in any space matching 'trader*'",
+        ("run", "set-replicas", "--replicas", "3", "--space", "traderx", "--unit", "nope"): "in space 'traderx'",
+        ("run", "set-image", "--image", ":v9", "--space", "*", "--unit", "nope"): "in any space matching '*'",
+    }
+    for args, where in cases.items():
+        result = mtx(*args, ok=False)
+        assert result.code == 1, (args, result.err)
+        assert result.err == f"error: unit 'nope' does not exist {where}\n", result.err
+    assert mtx.fingerprint() == before
+
+
+def test_globs_and_where_that_match_nothing_change_nothing_and_succeed(mtx: Mtx) -> None:
+    build_stage_1(mtx)
+    before = mtx.fingerprint()
+    for args in (("run", "set-replicas", "--replicas", "3", "--space", "nothing-*"),
+                 ("run", "set-replicas", "--replicas", "3", "--space", "*", "--where", "spec.replicas > 99"),
+                 ("run", "set-replicas", "--replicas", "3", "--space", "*", "--unit", "reference-data",
+                  "--where", "spec.replicas > 99")):
+        assert mtx.json(*args)["commit"] is None
+    assert mtx.fingerprint() == before

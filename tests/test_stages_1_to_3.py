@@ -130,3 +130,22 @@ def test_targets_live_in_mtx_yaml(mtx: Mtx) -> None:
     assert targets["prod-us"]["spaces"] == ["traderx-prod-us"]
     assert targets["local"]["kind"] == "directory"
     assert "# mtx config repository" in (mtx.root / "mtx.yaml").read_text()
+
+
+def test_target_create_refuses_an_existing_target_and_update_changes_it(mtx: Mtx) -> None:
+    mtx("target", "create", "prod-us", "--kind", "directory", "--path", "out/us")
+    before = mtx.fingerprint()
+    refused = mtx("target", "create", "prod-us", "--kind", "directory", "--path", "out/elsewhere", ok=False)
+    assert refused.code == 1
+    assert refused.err == "error: target 'prod-us' exists already; change it with `mtx target update prod-us`\n"
+    assert mtx("target", "create", "local", "--path", "out/x", ok=False).code == 1
+    assert mtx.fingerprint() == before
+
+    mtx("target", "update", "prod-us", "--kind", "kubernetes", "--kubeconfig", "${KUBECONFIG_PROD_US}")
+    mtx("target", "update", "prod-us", "--context", "us-east")
+    targets = {t.pop("target"): t for t in mtx.json("target", "list")}
+    assert targets["prod-us"] == {"kind": "kubernetes", "kubeconfig": "${KUBECONFIG_PROD_US}",
+                                  "context": "us-east", "spaces": []}
+    assert targets["local"] == {"kind": "directory", "path": "out", "spaces": []}
+    missing = mtx("target", "update", "prod-eu", "--path", "out/eu", ok=False)
+    assert missing.code == 1 and "target 'prod-eu' is not defined" in missing.err

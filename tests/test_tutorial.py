@@ -5,6 +5,7 @@ Each test brings a fresh config repo to one stage and reads its end state back t
 
 from __future__ import annotations
 
+import io
 import shlex
 from pathlib import Path
 from typing import Any
@@ -203,3 +204,17 @@ def test_mtx_tutorial_plays_all_seven_stages_without_a_cluster(tmp_path: Path) -
     assert "All 7 stages done" in result.out
     eu = (root / "out" / "prod-eu" / "traderx-prod-eu" / "trade-service.yaml").read_text()
     assert "replicas: 2" in eu and "CIRCUIT_BREAKER" in eu
+
+
+def test_deploy_to_a_cluster_points_the_stage_targets_at_it_with_target_update(tmp_path: Path) -> None:
+    from mtx_gitops.tutorial.deploy import point_targets_at
+    from mtx_gitops.tutorial.runner import Runner
+
+    m, _ = set_up(tmp_path, 3)
+    runner = Runner(m.root, execute=execute_in_process, console=Console(file=io.StringIO()))
+    point_targets_at(runner, ("traderx-prod-us", "traderx-prod-eu"), "/etc/kube/config")
+    point_targets_at(runner, ("traderx-prod-us", "traderx-prod-eu"), "/etc/kube/config")  # once: no-op now
+    targets = {t["target"]: (t["kind"], t.get("kubeconfig")) for t in m.json("target", "list")}
+    assert targets["prod-us"] == targets["prod-eu"] == ("kubernetes", "/etc/kube/config")
+    assert targets["prod-asia"] == ("directory", None)
+    assert [e["operation"] for e in m.json("log")].count("target.update") == 2

@@ -10,6 +10,7 @@ from mtx_gitops.cli.context import emit, emit_write, get_globals, new_app
 from mtx_gitops.errors import UserError
 
 if TYPE_CHECKING:
+    from mtx_gitops.ops.changeset import Dropped
     from mtx_gitops.store import Repo
 
 app = new_app("Changesets: stage edits to many units, land them as one commit.")
@@ -25,10 +26,15 @@ def create(ctx: typer.Context, name: Name) -> None:
     from mtx_gitops.ops import changeset
 
     g = get_globals(ctx)
-    opened = changeset.create(g.open_repo(), name, target=g.branch)
+    opened = changeset.create(g.open_repo(), name, target=g.branch, dry_run=g.dry_run)
+    where = f"on branch {opened.branch} (lands on {opened.target} at {opened.base[:12]})"
+    if g.dry_run:
+        emit(ctx, {**opened.as_json(), "current": False, "dry_run": True}, table=lambda: console.print(
+            f"[bold]dry run[/]: would open changeset [bold]{name}[/] {where} and make it current; "
+            "nothing written"))
+        return
     emit(ctx, {**opened.as_json(), "current": True}, table=lambda: console.print(
-        f"[green]✓[/] opened changeset [bold]{name}[/] on branch {opened.branch} "
-        f"(lands on {opened.target} at {opened.base[:12]}); mutating commands now stage there"))
+        f"[green]✓[/] opened changeset [bold]{name}[/] {where}; mutating commands now stage there"))
 
 
 @app.command("apply")
@@ -44,15 +50,12 @@ def apply(ctx: typer.Context, name: OptionalName = None) -> None:
 @app.command("abort")
 def abort(ctx: typer.Context, name: OptionalName = None) -> None:
     """Drop a changeset: its branch and its state."""
-    from mtx_gitops.cli.tables import console
     from mtx_gitops.ops import changeset
 
     g = get_globals(ctx)
     repo = g.open_repo()
-    dropped = changeset.abort(repo, _name(repo, name or g.changeset))
-    emit(ctx, {**dropped.as_json(), "aborted": True}, table=lambda: console.print(
-        f"[green]✓[/] aborted changeset [bold]{dropped.name}[/]: branch {dropped.branch} deleted, "
-        f"{dropped.target} untouched"))
+    dropped = changeset.abort(repo, _name(repo, name or g.changeset), dry_run=g.dry_run)
+    emit(ctx, dropped.as_json(), table=lambda: _print_abort(dropped))
 
 
 @app.command("show")
@@ -88,6 +91,22 @@ def _name(repo: Repo, name: str | None) -> str:
     if not found:
         raise UserError("give the changeset NAME (no changeset is current)")
     return found
+
+
+def _print_abort(dropped: Dropped) -> None:
+    from mtx_gitops.cli.tables import console
+
+    cs = dropped.changeset
+    staged = f"{len(dropped.units)} staged unit(s)"
+    if dropped.dry_run:
+        tip = f" at {dropped.tip[:12]}" if dropped.tip else " (already gone)"
+        console.print(f"[bold]dry run[/]: would abort changeset [bold]{cs.name}[/]: delete branch {cs.branch}{tip} "
+                      f"and drop {staged}; nothing written")
+    else:
+        console.print(f"[green]✓[/] aborted changeset [bold]{cs.name}[/]: branch {cs.branch} deleted, "
+                      f"{staged} dropped, {cs.target} untouched")
+    for unit in dropped.units:
+        console.print(f"  [dim]·[/] {unit}")
 
 
 def _print_show(data: dict[str, Any]) -> None:

@@ -28,7 +28,8 @@ def init(
     """Make a new config repo: mtx.yaml, base/, spaces/ and a first commit."""
     from mtx_gitops.ops.spaces import init as do_init
 
-    emit_write(ctx, do_init(directory, example=example, message=get_globals(ctx).message))
+    g = get_globals(ctx)
+    emit_write(ctx, do_init(directory, example=example, message=g.message, dry_run=g.dry_run))
 
 
 @app.command("create")
@@ -91,17 +92,23 @@ def delete(
     emit_write(ctx, delete_space(repo, name, force=force, **g.write_options(repo)))
 
 
+Kind = Annotated[str, typer.Option(help="kubernetes or directory.")]
+Kubeconfig = Annotated[str | None, typer.Option(help="Kubeconfig path (may be ${ENV_VAR}).")]
+KubeContext = Annotated[str | None, typer.Option(help="Kubeconfig context.")]
+TargetPath = Annotated[str | None, typer.Option(help="Directory for rendered manifests (kind directory).")]
+
+
 @target_app.command("create")
 def target_create(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Target slug.")],
-    kind: Annotated[str, typer.Option(help="kubernetes or directory.")] = "directory",
-    kubeconfig: Annotated[str | None, typer.Option(help="Kubeconfig path (may be ${ENV_VAR}).")] = None,
-    context: Annotated[str | None, typer.Option(help="Kubeconfig context.")] = None,
-    path: Annotated[str | None, typer.Option(help="Directory for rendered manifests (kind directory).")] = None,
+    kind: Kind = "directory",
+    kubeconfig: Kubeconfig = None,
+    context: KubeContext = None,
+    path: TargetPath = None,
 ) -> None:
-    """Define where spaces are delivered."""
-    from mtx_gitops.ops.spaces import create_target
+    """Define where spaces are delivered (refuses a target that exists: see `target update`)."""
+    from mtx_gitops.ops.targets import create_target
 
     g = get_globals(ctx)
     repo = g.open_repo()
@@ -109,11 +116,29 @@ def target_create(
                                   branch=g.branch, message=g.message, dry_run=g.dry_run))
 
 
+@target_app.command("update")
+def target_update(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Target slug.")],
+    kind: Annotated[str | None, typer.Option(help="kubernetes or directory (default: unchanged).")] = None,
+    kubeconfig: Kubeconfig = None,
+    context: KubeContext = None,
+    path: TargetPath = None,
+) -> None:
+    """Change a target: the options given replace its fields, the others stay (unless --kind changes)."""
+    from mtx_gitops.ops.targets import update_target
+
+    g = get_globals(ctx)
+    repo = g.open_repo()
+    emit_write(ctx, update_target(repo, name, kind=kind, kubeconfig=kubeconfig, context=context, path=path,
+                                  branch=g.branch, message=g.message, dry_run=g.dry_run))
+
+
 @target_app.command("list")
 def target_list(ctx: typer.Context) -> None:
     """List targets and the spaces they deliver."""
     from mtx_gitops.cli.tables import print_rows
-    from mtx_gitops.ops.spaces import list_targets
+    from mtx_gitops.ops.targets import list_targets
 
     g = get_globals(ctx)
     rows = list_targets(g.open_repo().snapshot(g.branch or "HEAD"))

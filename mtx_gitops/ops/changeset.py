@@ -49,6 +49,23 @@ class Changeset:
                 "created": self.created}
 
 
+@dataclass(frozen=True)
+class Dropped:
+    """What `abort` dropped, or in a dry run would drop: the branch at `tip` and its staged units."""
+
+    changeset: Changeset
+    tip: str | None
+    units: list[UnitRef]
+    dry_run: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        data = {**self.changeset.as_json(), "tip": self.tip, "units": [u.as_json() for u in self.units],
+                "aborted": not self.dry_run}
+        if self.dry_run:
+            data["dry_run"] = True
+        return data
+
+
 def branch_of(name: str) -> str:
     """The branch a changeset stages on."""
     return PREFIX + check_slug(name, what="changeset name")
@@ -101,8 +118,11 @@ def verified_tip(repo: Repo, changeset: Changeset) -> str:
     return tip
 
 
-def create(repo: Repo, name: str, *, target: str | None = None) -> Changeset:
-    """Open changeset `name` at the tip of `target` (default: the checked-out branch) and make it current."""
+def create(repo: Repo, name: str, *, target: str | None = None, dry_run: bool = False) -> Changeset:
+    """Open changeset `name` at the tip of `target` (default: the checked-out branch) and make it current.
+
+    A dry run makes the same checks and returns the changeset it would open, writing nothing.
+    """
     check_slug(name, what="changeset name")
     target = target or repo.git.current_branch()
     if target is None:
@@ -117,6 +137,8 @@ def create(repo: Repo, name: str, *, target: str | None = None) -> Changeset:
     changeset = Changeset(name, target, base, datetime.now(UTC).isoformat(timespec="seconds"))
     if repo.git.rev_parse(changeset.ref) is not None:
         raise AlreadyExistsError(f"branch {changeset.branch} exists already; delete it or pick another name")
+    if dry_run:
+        return changeset
     repo.git.move_ref(changeset.ref, new=base, old=None, reason=f"mtx: open changeset {name}")
     _write(_state_file(repo, name), json.dumps(changeset.as_json(), indent=2) + "\n")
     _write(_current_file(repo), name + "\n")
@@ -160,16 +182,24 @@ def show(repo: Repo, name: str) -> dict[str, Any]:
             "units": units, "files": paths}
 
 
-def abort(repo: Repo, name: str) -> Changeset:
-    """Drop a changeset: delete its branch (if still there) and its state; clear it if current."""
+def abort(repo: Repo, name: str, *, dry_run: bool = False) -> Dropped:
+    """Drop a changeset: delete its branch (if still there) and its state; clear it if current.
+
+    A dry run makes the same checks and reports what would be dropped, writing nothing.
+    """
     changeset = load(repo, name)
     if repo.git.current_branch() == changeset.branch:
         raise RefusedError(f"branch {changeset.branch} is checked out; check out {changeset.target} first")
     tip = repo.git.rev_parse(changeset.ref)
+    healthy = tip is not None and repo.git.is_ancestor(changeset.base, tip)
+    units = units_touched(repo.git.changed_files(changeset.base, tip)) if healthy and tip else []
+    dropped = Dropped(changeset, tip, units, dry_run=dry_run)
+    if dry_run:
+        return dropped
     if tip is not None:
         repo.git.delete_ref(changeset.ref, old=tip)
     forget(repo, name)
-    return changeset
+    return dropped
 
 
 def forget(repo: Repo, name: str) -> None:

@@ -7,7 +7,9 @@ from typing import Any
 
 from mtx_gitops.adapters.gitlog import last_commits, log_records, pathspecs
 from mtx_gitops.core.model import UnitRef, unit_path
+from mtx_gitops.core.slug import check_slug
 from mtx_gitops.core.where import Subject, evaluate, needs, parse_where
+from mtx_gitops.errors import NotFoundError
 from mtx_gitops.store import Snapshot, Unit
 
 
@@ -31,8 +33,18 @@ def unit_json(unit: Unit, *, revision: str | None, with_data: bool = True) -> di
 
 def select_units(snap: Snapshot, space_glob: str, *, where: str | None = None,
                  unit: str | None = None) -> list[UnitRef]:
-    """Units of the spaces matching `space_glob` (only `unit`, when given) that satisfy `where`."""
+    """Units of the spaces matching `space_glob` (only `unit`, when given) that satisfy `where`.
+
+    A glob or WHERE that matches nothing selects nothing; a `unit` named explicitly must exist in
+    at least one of the spaces (NotFoundError), so a typo is not mistaken for "nothing to change".
+    """
+    if unit is not None:
+        check_slug(unit, what="unit name")
     refs = snap.refs(snap.match_spaces(space_glob), unit)
+    if unit is not None and not refs:
+        glob = any(ch in space_glob for ch in "*?[")
+        raise NotFoundError(f"unit {unit!r} does not exist in "
+                            + (f"any space matching {space_glob!r}" if glob else f"space {space_glob!r}"))
     if not where:
         return refs
     expr = parse_where(where)

@@ -1,20 +1,23 @@
-"""Repositories, spaces and targets: `mtx init`, `mtx space …`, `mtx target …`."""
+"""Repositories and spaces: `mtx init`, `mtx space …` (targets: `ops.targets`)."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from mtx_gitops.adapters import yamlio
 from mtx_gitops.adapters.gitrepo import init_repo
 from mtx_gitops.core.labels import check_label
 from mtx_gitops.core.model import BASE_DIR, CONFIG_FILE, SPACES_DIR, Space, UnitRef, space_meta_path
 from mtx_gitops.core.slug import check_slug
-from mtx_gitops.errors import AlreadyExistsError, NotFoundError, RefusedError, UserError
+from mtx_gitops.errors import AlreadyExistsError, RefusedError, UserError
+from mtx_gitops.ops.targets import check_target
 from mtx_gitops.store import Repo, Snapshot
-from mtx_gitops.transaction import Plan, WriteResult, write
+from mtx_gitops.transaction import Plan, UnitChange, WriteResult, write
+
+DEFAULT_BRANCH = "main"
 
 CONFIG_TEXT = """\
 # mtx config repository:
@@ -29,15 +32,15 @@ targets:
     path: out
 """
 
-TARGET_KINDS = ("kubernetes", "directory")
 
+def init(path: Path, *, example: str | None = None, message: str | None = None,
+         dry_run: bool = False) -> WriteResult:
+    """Make `path` an mtx config repo: mtx.yaml, base/, spaces/, and the first commit.
 
-def init(path: Path, *, example: str | None = None, message: str | None = None) -> WriteResult:
-    """Make `path` an mtx config repo: mtx.yaml, base/, spaces/, and the first commit."""
+    A dry run checks the same things and shows the files it would commit, creating nothing.
+    """
     if (path / CONFIG_FILE).exists():
         raise AlreadyExistsError(f"{path / CONFIG_FILE} exists already: {path} is an mtx repository")
-    if not (path / ".git").exists():
-        init_repo(path)
     files: dict[str, bytes | None] = {
         CONFIG_FILE: CONFIG_TEXT.encode(),
         ".gitignore": b"/out/\n",
@@ -46,10 +49,27 @@ def init(path: Path, *, example: str | None = None, message: str | None = None) 
     }
     if example:
         files.update({f"{BASE_DIR}/{name}": data for name, data in example_manifests(example).items()})
+    plan = Plan("repo.init", "mtx init", files=files)
+    if dry_run:
+        return _init_preview(path, plan)
+    if not (path / ".git").exists():
+        init_repo(path, branch=DEFAULT_BRANCH)
     repo = Repo(path.resolve())
     branch = repo.git.current_branch()
-    plan = Plan("repo.init", "mtx init", files=files)
     return write(repo, lambda _snap: plan, branch=branch, message=message)
+
+
+def _init_preview(path: Path, plan: Plan) -> WriteResult:
+    """What `init` would do to `path`: the files of its first commit as a diff (nothing is created)."""
+    has_git = (path / ".git").exists()
+    branch = Repo(path.resolve()).git.current_branch() if has_git else DEFAULT_BRANCH
+    if branch is None:
+        raise UserError(f"HEAD of {path} is detached: check out a branch for the first commit")
+    notes = [] if has_git else [f"would create a git repository in {path} (branch {branch})"]
+    notes.append(f"would commit {len(plan.files)} files: {', '.join(sorted(plan.files))}")
+    diff = "".join(line for name, data in sorted(plan.files.items()) for line in difflib.unified_diff(
+        [], (data or b"").decode("utf-8", "replace").splitlines(keepends=True), f"a/{name}", f"b/{name}"))
+    return WriteResult(None, branch, plan.units, notes, dry_run=True, diff=diff)
 
 
 def example_manifests(name: str) -> dict[str, bytes]:
@@ -84,7 +104,7 @@ def create_space(repo: Repo, name: str, *, labels: Mapping[str, str], target: st
     def build(snap: Snapshot) -> Plan:
         if snap.has_space(name):
             raise AlreadyExistsError(f"space {name!r} exists already")
-        _check_target(snap, target)
+        check_target(snap, target)
         space = Space(name, dict(labels), target, namespace)
         return Plan("space.create", f"Create space {name}",
                     files={space_meta_path(name): yamlio.dump_one(space.as_data()).encode()})
@@ -98,7 +118,7 @@ def update_space(repo: Repo, name: str, *, labels: Mapping[str, str] | None = No
     """Change a space's labels, target or namespace."""
     def build(snap: Snapshot) -> Plan:
         space = snap.space(name)
-        _check_target(snap, target)
+        check_target(snap, target)
         updated = Space(name, {**space.labels, **(labels or {})}, target or space.target,
                         namespace or space.namespace)
         return Plan("space.update", f"Update space {name}",
@@ -121,53 +141,8 @@ def delete_space(repo: Repo, name: str, *, force: bool = False, branch: str | No
             raise RefusedError(f"units {', '.join(linked)} name units of {name!r} as upstream; "
                                "pass --force to delete anyway")
         files: dict[str, bytes | None] = dict.fromkeys(snap.files_of(name))
-        return Plan("space.delete", f"Delete space {name}", files=files)
+        # Each unit deleted with the space is a changed unit: reported, and named in the trailers for `mtx log`.
+        return Plan("space.delete", f"Delete space {name}", files=files,
+                    units=[UnitChange(name, unit, True, note="deleted with the space") for unit in units])
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
-
-
-def create_target(repo: Repo, name: str, *, kind: str, kubeconfig: str | None = None,
-                  context: str | None = None, path: str | None = None, branch: str | None = None,
-                  message: str | None = None, dry_run: bool = False) -> WriteResult:
-    """Add (or replace) a delivery target in mtx.yaml."""
-    check_slug(name, what="target name")
-    target: dict[str, Any] = {"kind": kind}
-    if kind == "kubernetes":
-        if not kubeconfig:
-            raise UserError("a kubernetes target needs --kubeconfig PATH (may be ${ENV_VAR})")
-        target["kubeconfig"] = kubeconfig
-        if context:
-            target["context"] = context
-    elif kind == "directory":
-        if not path:
-            raise UserError("a directory target needs --path DIR")
-        if Path(path).is_absolute() is False and ".." in Path(path).parts:
-            raise UserError(f"invalid target path {path!r}: must stay inside the repository")
-        target["path"] = path
-    else:
-        raise UserError(f"invalid target kind {kind!r}: expected one of {', '.join(TARGET_KINDS)}")
-
-    def build(snap: Snapshot) -> Plan:
-        text = snap.read_text(CONFIG_FILE)
-        config = yamlio.load_one(text, source=CONFIG_FILE) or {}
-        new = {**config, "targets": {**(config.get("targets") or {}), name: target}}
-        return Plan("target.create", f"Create target {name}",
-                    files={CONFIG_FILE: yamlio.rewrite(text, [new], source=CONFIG_FILE).encode()})
-
-    return write(repo, build, branch=branch, message=message, dry_run=dry_run)
-
-
-def list_targets(snap: Snapshot) -> list[dict[str, Any]]:
-    """Targets as JSON rows, with the spaces that name each."""
-    users: dict[str, list[str]] = {}
-    for space in snap.spaces():
-        if space.target:
-            users.setdefault(space.target, []).append(space.name)
-    return [{"target": name, **spec, "spaces": users.get(name, [])}
-            for name, spec in sorted(snap.targets().items())]
-
-
-def _check_target(snap: Snapshot, target: str | None) -> None:
-    if target is not None and target not in snap.targets():
-        known = ", ".join(sorted(snap.targets())) or "none"
-        raise NotFoundError(f"target {target!r} is not defined in mtx.yaml (known: {known})")

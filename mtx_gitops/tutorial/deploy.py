@@ -2,7 +2,7 @@
 
 Without a cluster the spaces' directory targets receive the rendered manifests (`out/…`), and the
 drawing lists the files written. With a kubeconfig, the targets those spaces use are pointed at
-that cluster first (`mtx target create T --kind kubernetes --kubeconfig PATH`), `mtx apply` delivers
+that cluster first (`mtx target update T --kind kubernetes --kubeconfig PATH`), `mtx apply` delivers
 them, and the drawing shows each object and its pods once `mtx status` reports them Running.
 """
 
@@ -68,7 +68,7 @@ def point_targets_at(run: Runner, spaces: tuple[str, ...], kubeconfig: str) -> N
     for target in run.read("target", "list"):
         used = set(target.get("spaces") or ()) & set(spaces)
         if used and (target.get("kind"), target.get("kubeconfig")) != ("kubernetes", kubeconfig):
-            run.mtx("target", "create", target["target"], "--kind", "kubernetes", "--kubeconfig", kubeconfig)
+            run.mtx("target", "update", target["target"], "--kind", "kubernetes", "--kubeconfig", kubeconfig)
 
 
 def wait_running(run: Runner, spaces: list[str], wait_seconds: float) -> list[dict[str, Any]]:

@@ -1,0 +1,97 @@
+"""Delivery targets in mtx.yaml: `mtx target create|update|list` (SPEC §2, §6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mtx_gitops.adapters import yamlio
+from mtx_gitops.core.model import CONFIG_FILE
+from mtx_gitops.core.slug import check_slug
+from mtx_gitops.errors import AlreadyExistsError, NotFoundError, UserError
+from mtx_gitops.store import Repo, Snapshot
+from mtx_gitops.transaction import Plan, WriteResult, write
+
+TARGET_KINDS = ("kubernetes", "directory")
+
+
+def create_target(repo: Repo, name: str, *, kind: str, kubeconfig: str | None = None,
+                  context: str | None = None, path: str | None = None, branch: str | None = None,
+                  message: str | None = None, dry_run: bool = False) -> WriteResult:
+    """Add a delivery target to mtx.yaml; refuses a name that is defined already."""
+    check_slug(name, what="target name")
+    target = target_spec(kind, kubeconfig=kubeconfig, context=context, path=path)
+
+    def build(snap: Snapshot) -> Plan:
+        if name in snap.targets():
+            raise AlreadyExistsError(f"target {name!r} exists already; change it with `mtx target update {name}`")
+        return Plan("target.create", f"Create target {name}", files=_with_target(snap, name, target))
+
+    return write(repo, build, branch=branch, message=message, dry_run=dry_run)
+
+
+def update_target(repo: Repo, name: str, *, kind: str | None = None, kubeconfig: str | None = None,
+                  context: str | None = None, path: str | None = None, branch: str | None = None,
+                  message: str | None = None, dry_run: bool = False) -> WriteResult:
+    """Change a target: the options given replace its fields; the others are kept while the kind stays."""
+    check_slug(name, what="target name")
+    if kind is None and kubeconfig is None and context is None and path is None:
+        raise UserError("give what to change: --kind, --kubeconfig, --context or --path")
+
+    def build(snap: Snapshot) -> Plan:
+        old = snap.targets().get(name)
+        if old is None:
+            known = ", ".join(sorted(snap.targets())) or "none"
+            raise NotFoundError(f"target {name!r} is not defined in mtx.yaml (known: {known})")
+        same_kind = kind in (None, old.get("kind"))
+        kept = old if same_kind else {}
+        target = target_spec(kind or str(old.get("kind")), kubeconfig=kubeconfig or kept.get("kubeconfig"),
+                             context=context or kept.get("context"), path=path or kept.get("path"))
+        return Plan("target.update", f"Update target {name}", files=_with_target(snap, name, target))
+
+    return write(repo, build, branch=branch, message=message, dry_run=dry_run)
+
+
+def target_spec(kind: str, *, kubeconfig: str | None, context: str | None, path: str | None) -> dict[str, Any]:
+    """A target's definition as stored in mtx.yaml, checked (UserError naming what is wrong)."""
+    target: dict[str, Any] = {"kind": kind}
+    if kind == "kubernetes":
+        if not kubeconfig:
+            raise UserError("a kubernetes target needs --kubeconfig PATH (may be ${ENV_VAR})")
+        target["kubeconfig"] = kubeconfig
+        if context:
+            target["context"] = context
+    elif kind == "directory":
+        if not path:
+            raise UserError("a directory target needs --path DIR")
+        if Path(path).is_absolute() is False and ".." in Path(path).parts:
+            raise UserError(f"invalid target path {path!r}: must stay inside the repository")
+        target["path"] = path
+    else:
+        raise UserError(f"invalid target kind {kind!r}: expected one of {', '.join(TARGET_KINDS)}")
+    return target
+
+
+def list_targets(snap: Snapshot) -> list[dict[str, Any]]:
+    """Targets as JSON rows, with the spaces that name each."""
+    users: dict[str, list[str]] = {}
+    for space in snap.spaces():
+        if space.target:
+            users.setdefault(space.target, []).append(space.name)
+    return [{"target": name, **spec, "spaces": users.get(name, [])}
+            for name, spec in sorted(snap.targets().items())]
+
+
+def check_target(snap: Snapshot, target: str | None) -> None:
+    """NotFoundError unless `target` (when given) is defined in mtx.yaml."""
+    if target is not None and target not in snap.targets():
+        known = ", ".join(sorted(snap.targets())) or "none"
+        raise NotFoundError(f"target {target!r} is not defined in mtx.yaml (known: {known})")
+
+
+def _with_target(snap: Snapshot, name: str, target: dict[str, Any]) -> dict[str, bytes | None]:
+    """mtx.yaml with `name` set to `target` (only the lines that change, change)."""
+    text = snap.read_text(CONFIG_FILE)
+    config = yamlio.load_one(text, source=CONFIG_FILE) or {}
+    new = {**config, "targets": {**(config.get("targets") or {}), name: target}}
+    return {CONFIG_FILE: yamlio.rewrite(text, [new], source=CONFIG_FILE).encode()}
