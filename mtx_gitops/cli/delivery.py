@@ -80,11 +80,20 @@ def status(ctx: typer.Context, space: SpaceGlob = "*") -> None:
 
     g = get_globals(ctx)
     repo = g.open_repo()
-    rows = status_spaces(repo, repo.snapshot(g.branch or "HEAD"), space_glob=space)
-    table = [_status_cells(row) for row in rows]
+    report = status_spaces(repo, repo.snapshot(g.branch or "HEAD"), space_glob=space)
+    table = [_status_cells(row) for row in report.rows]
     columns = [("UNIT", "unit"), ("OBJECT", "object"), ("REVISION", "revision"), ("SYNC", "sync"),
                ("HEALTH", "health"), ("READY", "ready"), ("PODS", "pods")]  # fmt: skip
-    emit(ctx, rows, table=lambda: print_rows(table, columns, title="Status"))
+
+    def draw() -> None:
+        print_rows(table, columns, title="Status")
+        for note in report.notes:
+            typer.echo(f"note: {note}")
+
+    if g.output != "table":  # the JSON list stays the rows; notes go where scripts do not parse
+        for note in report.notes:
+            typer.echo(f"note: {note}", err=True)
+    emit(ctx, report.rows, table=draw)
 
 
 def worker(
@@ -96,7 +105,10 @@ def worker(
     lease_namespace: Annotated[str, typer.Option(help="Namespace of the leader Lease.")] = "default",
     identity: Annotated[str | None, typer.Option(help="This worker's name in the Lease (default host-pid).")] = None,
 ) -> None:
-    """Keep every space with a target applied from --repo URL|PATH --branch B (SIGTERM: finish, exit 0)."""
+    """Keep every space with a target applied from --repo URL|PATH --branch B (SIGTERM: finish, exit 0).
+
+    With --dry-run it reports what each new commit would write, apply or prune, and changes nothing.
+    """
     from mtx_gitops.delivery.commands import worker as run
 
     g = get_globals(ctx)
@@ -107,6 +119,7 @@ def worker(
         interval=interval,
         once=once,
         prune=prune,
+        dry_run=g.dry_run,
         lease_target=lease_target,
         lease_namespace=lease_namespace,
         identity=identity,
@@ -122,14 +135,15 @@ def _log_line(line: str) -> None:
 
 
 def _status_cells(row: dict[str, Any]) -> dict[str, str]:
-    git, live = (row["git_revision"] or "")[:7], (row["live_revision"] or "-")[:7]
+    git, live = (row["git_revision"] or "-")[:7], (row["live_revision"] or "-")[:7]
+    sync = row["sync"] + (f": {', '.join(row['drift'])}" if row.get("drift") else "")
     return {
         "unit": f"{row['space']}/{row['unit']}",
         "object": f"{row['kind']}/{row['name']}",
         "revision": git if git == live else f"{git} (live {live})",
-        "sync": row["sync"] + (f": {', '.join(row['drift'])}" if row.get("drift") else ""),
-        "health": row["health"],
-        "ready": row["ready"],
+        "sync": sync if row.get("in_git", True) else f"{sync}: not in git (--prune deletes it)",
+        "health": row["health"] or "-",
+        "ready": row["ready"] or "-",
         "pods": _pods(row["pods"]),
     }
 
@@ -146,7 +160,7 @@ def _print_apply(results: list[dict[str, Any]]) -> None:
 
     for result in results:
         if "written" in result:
-            console.print(f"[bold]{result['space']}[/]: wrote {len(result['written'])} file(s)")
+            _print_directory(result)
             continue
         summary = ", ".join(f"{count} {name}" for name, count in result["summary"].items() if count)
         verb = "would apply" if result["dry_run"] else "applied"
@@ -154,3 +168,17 @@ def _print_apply(results: list[dict[str, Any]]) -> None:
         for action in result["actions"]:
             if action["action"] != "unchanged":
                 console.print(f"  {action['action']:<9} {action['object']}", markup=False)
+
+
+def _print_directory(result: dict[str, Any]) -> None:
+    from mtx_gitops.cli.tables import console
+
+    wrote, deleted = ("would write", "would delete") if result["dry_run"] else ("wrote", "deleted")
+    unchanged = result["summary"]["unchanged"]
+    console.print(f"[bold]{result['space']}[/]: {wrote} {len(result['written'])} file(s), {deleted} "
+                  f"{len(result['deleted'])} file(s) under {result['directory']} ({unchanged} unchanged)")  # fmt: skip
+    for action, paths in (("write", result["written"]), ("delete", result["deleted"]), ("stale", result["stale"])):
+        for path in paths:
+            console.print(f"  {action:<9} {path}", markup=False)
+    for note in result["notes"]:
+        console.print(f"  note: {note}", markup=False)

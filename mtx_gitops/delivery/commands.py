@@ -11,11 +11,12 @@ import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mtx_gitops.delivery.deliver import SpacePlan, Target, deliver_space, plan_commit
-from mtx_gitops.delivery.render import write_directory
+from mtx_gitops.delivery.directory import write_directory
 from mtx_gitops.errors import UserError
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def apply_spaces(
     dry_run: bool,
     log: Callable[[str], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """Deliver each matching space to its target; one result per space (a report or files written).
+    """Deliver each matching space to its target; one result per space (a cluster or a directory report).
 
     A glob skips spaces without a target (config-only environments); a space named alone must have one.
     """
@@ -89,37 +90,45 @@ def apply_spaces(
                 dry_run=dry_run,
                 log=log,
             )
-            if isinstance(outcome, list):
-                results.append(
-                    {
-                        "space": plan.space,
-                        "commit": snapshot.commit,
-                        "dry_run": dry_run,
-                        "written": [str(path) for path in outcome],
-                    }
-                )
-            else:
-                results.append(outcome.as_json())
+            results.append(outcome.as_json())
     finally:
         pool.close()
     return results
 
 
-def status_spaces(repo: Repo, snapshot: Snapshot, *, space_glob: str) -> list[dict[str, Any]]:
-    """Status rows (SPEC §2) of every object of matching spaces delivered to a cluster."""
-    from mtx_gitops.delivery.status import space_status
+@dataclass(frozen=True)
+class StatusReport:
+    """`mtx status`: one row per object of the matching spaces with a target, and notes on the rest."""
+
+    rows: list[dict[str, Any]]
+    notes: list[str]
+
+
+def status_spaces(repo: Repo, snapshot: Snapshot, *, space_glob: str) -> StatusReport:
+    """Status rows (SPEC §2) of every object of matching spaces, on their cluster or in their directory."""
+    from mtx_gitops.delivery.status import directory_status, space_status
 
     plans = plan_commit(snapshot, spaces=snapshot.match_spaces(space_glob), base=repo.root)
     pool = ClusterPool()
+    rows: list[dict[str, Any]] = []
     try:
-        return [
-            row
-            for plan in plans
-            if plan.target is not None and plan.target.kind == "kubernetes"
-            for row in space_status(pool(plan.target), plan.objects)
-        ]
+        for plan in plans:
+            if plan.target is None:
+                continue
+            if plan.target.kind == "directory":
+                rows += directory_status(plan.objects, Path(plan.target.path or "."), space=plan.space)
+            else:
+                rows += space_status(pool(plan.target), plan.objects)
     finally:
         pool.close()
+    return StatusReport(rows, _untargeted_note([plan.space for plan in plans if plan.target is None]))
+
+
+def _untargeted_note(spaces: Sequence[str]) -> list[str]:
+    if not spaces:
+        return []
+    shown = ", ".join(spaces[:5]) + (f" and {len(spaces) - 5} more" if len(spaces) > 5 else "")
+    return [f"no target, nothing delivered: {shown} (give a space one with `mtx space update S --target T`)"]
 
 
 def worker(
@@ -129,12 +138,16 @@ def worker(
     interval: float,
     once: bool,
     prune: bool,
+    dry_run: bool = False,
     lease_target: str | None,
     lease_namespace: str,
     identity: str | None,
     log: Callable[[str], None],
 ) -> int:
-    """Run the worker until SIGTERM/SIGINT (which let the current apply finish), or once."""
+    """Run the worker until SIGTERM/SIGINT (which let the current apply finish), or once.
+
+    With `dry_run` it only reports what it would deliver, and takes no part in the leader election.
+    """
     import socket  # only the worker needs it
 
     from mtx_gitops.delivery.lease import LeaderLease
@@ -145,7 +158,7 @@ def worker(
     pool = ClusterPool()
     lease = None
     target = _lease_target(source, lease_target)
-    if target is not None and not once:
+    if target is not None and not once and not dry_run:
         lease = LeaderLease(
             pool(target),
             name=f"mtx-worker-{_digest(str(source.root) if source.is_local else location, source.branch)}",
@@ -162,6 +175,7 @@ def worker(
                 cluster_for_target=pool,
                 lease=lease,
                 prune=prune,
+                dry_run=dry_run,
                 stop=stop,
                 log=log,
             )

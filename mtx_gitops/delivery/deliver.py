@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mtx_gitops.core.model import document_identity
-from mtx_gitops.delivery.render import render_space, write_directory
+from mtx_gitops.delivery.directory import DirectoryReport, deliver_directory
+from mtx_gitops.delivery.render import object_name, render_space
 from mtx_gitops.errors import NotFoundError, UserError
 
 if TYPE_CHECKING:
@@ -103,20 +104,34 @@ def deliver_space(
     allow_empty: bool = False,
     dry_run: bool = False,
     log: Callable[[str], None] | None = None,
-) -> ApplyReport | list[Path]:
-    """Apply one space to its cluster, or write it to its directory; previous versions come from git."""
+) -> ApplyReport | DirectoryReport:
+    """Apply one space to its cluster, or write it to its directory; previous versions come from git.
+
+    Both kinds of target follow one rule: what left git is deleted only with `prune`, which refuses
+    to empty a space without `allow_empty`; a dry run reports what would happen and changes nothing.
+    """
+    say = log or (lambda _line: None)
     if plan.target is None:
         raise UserError(f"space {plan.space} has no target; set one with `mtx space update --target`")
     if plan.target.kind == "directory":
-        if dry_run:
-            return []
-        written = write_directory(plan.objects, Path(plan.target.path or "."))
-        for path in written:
-            (log or (lambda _line: None))(f"{plan.space}: wrote {path}")
-        return written
+        report = deliver_directory(
+            plan.objects,
+            Path(plan.target.path or "."),
+            space=plan.space,
+            commit=snapshot.commit,
+            prune=prune,
+            allow_empty=allow_empty,
+            dry_run=dry_run,
+        )
+        wrote, deleted = ("would write", "would delete") if dry_run else ("wrote", "deleted")
+        for path in report.written:
+            say(f"{plan.space}: {wrote} {path}")
+        for path in report.deleted:
+            say(f"{plan.space}: {deleted} {path}")
+        return report
     from mtx_gitops.delivery.apply import apply_objects  # not loaded by `mtx render`
 
-    return apply_objects(
+    applied = apply_objects(
         cluster_for_target(plan.target),
         plan.objects,
         space=plan.space,
@@ -127,6 +142,12 @@ def deliver_space(
         dry_run=dry_run,
         log=log,
     )
+    if dry_run:  # a real apply logs each object as it goes
+        for action in applied.actions:
+            if action.action != "unchanged":
+                verb = "create" if action.action == "namespace" else action.action
+                say(f"{plan.space}: would {verb} {object_name(action.object)}")
+    return applied
 
 
 def _render_at(snapshot: Snapshot, commit: str, space: str) -> list[Object]:

@@ -1,4 +1,4 @@
-"""Render a space into the exact objects a target receives, and write them to a directory target.
+"""Render a space into the exact objects a target receives.
 
 Rendering is pure: it fills in the space's namespace, labels every object with its space, unit
 and inventory id, records the source commit and a content hash, and orders the objects so that
@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 from mtx_gitops.core.functions import copy_data
@@ -110,69 +108,6 @@ def object_name(obj: Object) -> str:
     meta = obj.get("metadata", {})
     where = f"{meta['namespace']}/" if meta.get("namespace") else ""
     return f"{group}{obj.get('kind')} {where}{meta.get('name')}"
-
-
-def write_directory(
-    objects: Sequence[Object], out_dir: Path, *, dump: Callable[[list[Object]], str] | None = None
-) -> list[Path]:
-    """Write one YAML file per unit under `out_dir/<space>/` and delete stale unit files there.
-
-    `dump` turns a unit's documents into text (default: the YAML adapter's `dump_documents`).
-    Returns the files written or deleted; files whose text is already right are left alone.
-    """
-    from mtx_gitops.adapters.yamlio import dump_documents
-
-    to_text = dump or dump_documents
-    by_file: dict[Path, list[Object]] = {}
-    for obj in objects:
-        labels = obj["metadata"]["labels"]
-        by_file.setdefault(out_dir / labels[LABEL_SPACE] / f"{labels[LABEL_UNIT]}.yaml", []).append(obj)
-    space_dirs = sorted({path.parent for path in by_file})
-    for space_dir in space_dirs:
-        # A symlinked output directory could make a repo write or delete files anywhere.
-        if space_dir.is_symlink():
-            raise UserError(f"{space_dir} is a symlink: mtx never writes rendered manifests through one")
-    listed = {space_dir: _yaml_files(space_dir) for space_dir in space_dirs}
-    written: list[Path] = []
-    for path in sorted(by_file):
-        data = to_text(by_file[path]).encode("utf-8")
-        files = listed[path.parent]
-        if files is None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            listed[path.parent] = files = {}
-        if files.get(path.name) and path.read_bytes() == data:
-            continue
-        _write_atomically(path, data)
-        written.append(path)
-    for space_dir in space_dirs:
-        for name in sorted(listed[space_dir] or {}):
-            stale = space_dir / name
-            if stale not in by_file:
-                stale.unlink()
-                written.append(stale)
-    return written
-
-
-def _yaml_files(directory: Path) -> dict[str, bool] | None:
-    """`*.yaml` names in a directory, each with whether it is a file; None if there is no directory."""
-    try:
-        with os.scandir(directory) as entries:
-            return {entry.name: entry.is_file() for entry in entries if entry.name.endswith(".yaml")}
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write through a temporary file renamed over `path`: a reader sees the old text or the new one."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-    finally:
-        os.close(fd)
-    os.replace(temporary, path)
 
 
 def _render_object(

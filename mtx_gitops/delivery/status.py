@@ -1,5 +1,8 @@
 """Status: for each rendered object, git revision vs live revision, sync state and health.
 
+On a cluster, the live copy is the object the server returns; in a directory target, it is the
+object in the unit's file, and files of units that left git get rows of their own.
+
 sync: Missing (not live), OutOfSync (live content hash differs from the rendering), Drifted (same
 hash, but someone changed a field mtx sets, e.g. `kubectl scale`), Synced. Health: Deployments,
 StatefulSets and DaemonSets by ready replicas at the observed generation, pods by phase, other
@@ -9,10 +12,13 @@ kinds Healthy once they exist.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mtx_gitops.core.model import document_identity
+from mtx_gitops.delivery.directory import read_space_file, space_directory, stale_files, unit_path, yaml_files
 from mtx_gitops.delivery.drift import drifted_fields
-from mtx_gitops.delivery.render import ANNOTATION_COMMIT, ANNOTATION_HASH, LABEL_SPACE, LABEL_UNIT
+from mtx_gitops.delivery.render import ANNOTATION_COMMIT, ANNOTATION_HASH, LABEL_SPACE, LABEL_UNIT, content_hash
 
 if TYPE_CHECKING:
     from mtx_gitops.adapters.cluster import Cluster
@@ -28,6 +34,69 @@ def space_status(cluster: Cluster, objects: Sequence[Object]) -> list[dict[str, 
 
 def object_status(rendered: Object, live: Object | None, *, pods: Sequence[Object] = ()) -> dict[str, Any]:
     """The status row of one object from its rendering, its live copy and the pods it owns."""
+    row, drift = _row(rendered, live)
+    health, ready = health_of(live)
+    running = sum(1 for pod in pods if _pod_running(pod))
+    return {
+        **row,
+        "health": health,
+        "ready": ready,
+        "drift": drift,
+        "pods": {"running": running, "total": len(pods)} if rendered["kind"] in _ROLLOUT_KINDS else None,
+    }
+
+
+def directory_status(objects: Sequence[Object], root: Path, *, space: str) -> list[dict[str, Any]]:
+    """One status row per rendered object against the files of a directory target, then one per object
+    of a file whose unit left git (sync OutOfSync, `in_git` false). Health, ready and pods are null:
+    a file has none.
+    """
+    space_dir = space_directory(root, space)
+    files: dict[Path, dict[str, Object]] = {}
+    rows = []
+    for obj in objects:
+        path = unit_path(space_dir, obj)
+        if path not in files:
+            files[path] = {document_identity(doc): doc for doc in read_space_file(path, space=space) or []}
+        rows.append(_file_row(obj, files[path].get(document_identity(obj)), path=path))
+    wanted = set(files)
+    for path in stale_files(space_dir, yaml_files(space_dir) or {}, wanted=wanted, space=space):
+        rows += [_stale_row(doc, path=path, space=space) for doc in read_space_file(path, space=space) or []]
+    return rows
+
+
+def _file_row(rendered: Object, written: Object | None, *, path: Path) -> dict[str, Any]:
+    row, drift = _row(rendered, written)
+    if row["sync"] == "Synced" and content_hash(written or {}) != rendered["metadata"]["annotations"][ANNOTATION_HASH]:
+        row["sync"] = "Drifted"  # edited by hand where no rendered field shows it (a field was added)
+    extra = {"health": None, "ready": None, "drift": drift, "pods": None, "file": str(path), "in_git": True}
+    return row | extra
+
+
+def _stale_row(written: Object, *, path: Path, space: str) -> dict[str, Any]:
+    """A row for an object of a file whose unit left git: `apply --prune` would delete it."""
+    meta = written.get("metadata") or {}
+    return {
+        "space": space,
+        "unit": (meta.get("labels") or {}).get(LABEL_UNIT) or path.stem,
+        "kind": written.get("kind"),
+        "name": meta.get("name"),
+        "namespace": meta.get("namespace"),
+        "git_revision": None,
+        "live_revision": (meta.get("annotations") or {}).get(ANNOTATION_COMMIT),
+        "sync": "OutOfSync",
+        "health": None,
+        "ready": None,
+        "drift": [],
+        "pods": None,
+        "file": str(path),
+        "in_git": False,
+    }
+
+
+def _row(rendered: Object, live: Object | None) -> tuple[dict[str, Any], list[str]]:
+    """The fields of a status row that compare a rendering with what was delivered (live or written),
+    and the drifted field paths."""
     meta = rendered["metadata"]
     live_meta = (live or {}).get("metadata") or {}
     live_annotations = live_meta.get("annotations") or {}
@@ -38,8 +107,6 @@ def object_status(rendered: Object, live: Object | None, *, pods: Sequence[Objec
         sync = "OutOfSync"
     else:
         sync = "Drifted" if drift else "Synced"
-    health, ready = health_of(live)
-    running = sum(1 for pod in pods if _pod_running(pod))
     return {
         "space": meta["labels"].get(LABEL_SPACE),
         "unit": meta["labels"].get(LABEL_UNIT),
@@ -49,11 +116,7 @@ def object_status(rendered: Object, live: Object | None, *, pods: Sequence[Objec
         "git_revision": meta["annotations"].get(ANNOTATION_COMMIT),
         "live_revision": live_annotations.get(ANNOTATION_COMMIT),
         "sync": sync,
-        "health": health,
-        "ready": ready,
-        "drift": drift,
-        "pods": {"running": running, "total": len(pods)} if rendered["kind"] in _ROLLOUT_KINDS else None,
-    }
+    }, drift
 
 
 def health_of(live: Object | None) -> tuple[str, str]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mtx_gitops.delivery.deliver import Target, deliver_space, plan_commit
+from mtx_gitops.delivery.directory import DirectoryReport
 from mtx_gitops.errors import ClusterError, GitError, MtxError
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ def run_worker(
     cluster_for_target: Callable[[Target], Cluster],
     lease: LeaderLease | None = None,
     prune: bool = False,
+    dry_run: bool = False,
     stop: threading.Event | None = None,
     sleep: Callable[[float], None] | None = None,
     log: Callable[[str], None] = print,
@@ -58,7 +60,8 @@ def run_worker(
 
     Transient failures are retried after `backoff` seconds, doubling up to `max_backoff` (with
     `once`, at most ONCE_ATTEMPTS times). `sleep` defaults to waiting on `stop`, so a stop request
-    cuts a wait short.
+    cuts a wait short. With `dry_run`, each new commit is only reported (what would be written,
+    applied or pruned) and nothing is changed.
     """
     # `mtx` turns the cyclic collector off for short commands; a worker runs for days.
     gc.enable()
@@ -82,7 +85,9 @@ def run_worker(
 
     while not stop.is_set():
         # A stop request is only looked at between passes: a commit is applied whole or not at all.
-        error = _one_pass(source, state, cluster_for_target=cluster_for_target, lease=lease, prune=prune, say=say)
+        error = _one_pass(
+            source, state, cluster_for_target=cluster_for_target, lease=lease, prune=prune, dry_run=dry_run, say=say
+        )
         if error is None or not state.attempts:
             if once:
                 return 0 if error is None else 1
@@ -110,6 +115,7 @@ def _one_pass(
     cluster_for_target: Callable[[Target], Cluster],
     lease: LeaderLease | None,
     prune: bool,
+    dry_run: bool,
     say: Callable[[str], None],
 ) -> MtxError | None:
     """One fetch-render-apply round over a whole commit; the error if it failed, else None."""
@@ -119,17 +125,28 @@ def _one_pass(
             return None
         snapshot = source.latest()
         commit = snapshot.commit
-        if commit == state.failed:
-            return None
+        if commit == state.failed or (dry_run and commit == state.applied):
+            return None  # (a dry run has nothing to re-check until the tip moves)
         plans = plan_commit(snapshot, base=source.base)
+        notes: list[str] = []
         for plan in plans:
             if plan.target is not None:
-                deliver_space(
-                    plan, snapshot=snapshot, plans=plans, prune=prune, log=say, cluster_for_target=cluster_for_target
+                report = deliver_space(
+                    plan,
+                    snapshot=snapshot,
+                    plans=plans,
+                    prune=prune,
+                    dry_run=dry_run,
+                    log=say,
+                    cluster_for_target=cluster_for_target,
                 )
+                notes += report.notes if isinstance(report, DirectoryReport) else []
         if state.applied != commit:
+            for note in notes:
+                say(note)
             targeted = sum(1 for plan in plans if plan.target is not None)
-            say(f"applied {snapshot.short}: {targeted} space(s) with a target")
+            verb = "would apply" if dry_run else "applied"
+            say(f"{verb} {snapshot.short}: {targeted} space(s) with a target")
         state.applied, state.attempts = commit, 0
         return None
     except (ClusterError, GitError) as error:

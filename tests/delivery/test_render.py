@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from mtx_gitops.core.model import Space, UnitRef
-from mtx_gitops.delivery.render import content_hash, render_space, write_directory
+from mtx_gitops.delivery.directory import write_directory
+from mtx_gitops.delivery.render import content_hash, render_space
 from mtx_gitops.errors import UserError
 from tests.delivery.traderx import config_map, deployment, render, service
 
@@ -102,7 +103,7 @@ def test_render_is_deterministic() -> None:
     assert json.dumps(first) == json.dumps(render_space(units, space=Space("s"), commit=SHA))
 
 
-def test_directory_target_writes_one_file_per_unit_and_drops_stale_ones(tmp_path: Path) -> None:
+def test_render_out_writes_one_file_per_unit_and_drops_stale_ones(tmp_path: Path) -> None:
     def dump(docs: list[dict[str, Any]]) -> str:
         return "".join(json.dumps(doc, sort_keys=True) + "\n" for doc in docs)
 

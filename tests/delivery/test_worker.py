@@ -1,4 +1,4 @@
-"""The worker without a cluster: a directory target, commit sources, stop requests and SIGTERM."""
+"""The worker without a cluster: a directory target (dry run, stale files), commit sources, stop requests, SIGTERM."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from mtx_gitops.delivery.source import CommitSource
 from mtx_gitops.delivery.worker import WorkerState, run_worker
+from tests.conftest import Mtx
 from tests.delivery.configrepo import ConfigRepo
 from tests.delivery.traderx import deployment
 
@@ -45,6 +46,52 @@ def test_once_writes_every_space_of_the_commit(tmp_path: Path) -> None:
         "traderx-prod-us/trade-service.yaml"]  # fmt: skip
     assert "replicas: 5" in (out / "traderx-prod-eu/trade-service.yaml").read_text()
     assert lines[-1] == f"applied {repo.git('rev-parse', 'HEAD')[:12]}: 3 space(s) with a target"
+
+
+def test_once_dry_run_says_what_it_would_write_and_writes_nothing(tmp_path: Path) -> None:
+    repo = stage3_repo(tmp_path / "repo")
+    lines: list[str] = []
+
+    code = run_worker(source=CommitSource(str(repo.root), branch="main"), interval=1, once=True, dry_run=True,
+                      cluster_for_target=no_cluster, log=lines.append)  # type: ignore[arg-type]  # fmt: skip
+
+    assert code == 0
+    assert not (repo.root / "out").exists()
+    assert f"traderx-prod-eu: would write {repo.root / 'out/traderx-prod-eu/trade-service.yaml'}" in lines
+    assert lines[-1] == f"would apply {repo.git('rev-parse', 'HEAD')[:12]}: 3 space(s) with a target"
+
+
+def test_mtx_worker_once_dry_run_leaves_the_directory_target_alone(mtx: Mtx) -> None:
+    mtx("space", "create", "traderx", "--target", "local")
+    mtx("unit", "create", "reference-data", str(mtx.root / "base/reference-data.yaml"), "--space", "traderx")
+
+    result = mtx("worker", "--once", "--dry-run")
+
+    assert "traderx: would write" in result.out and "would apply" in result.out
+    assert not (mtx.root / "out").exists()
+
+
+def test_the_worker_keeps_the_file_of_a_retired_unit_and_will_not_prune_a_space_empty(tmp_path: Path) -> None:
+    repo = stage3_repo(tmp_path / "repo")
+    source = CommitSource(str(repo.root), branch="main")
+    run_worker(source=source, interval=1, once=True, cluster_for_target=no_cluster, log=print)  # type: ignore[arg-type]
+    (repo.root / "spaces/traderx-prod-eu/trade-service.yaml").unlink()
+    repo.commit("eu retires trade-service")
+    stale = repo.root / "out/traderx-prod-eu/trade-service.yaml"
+    lines: list[str] = []
+
+    run_worker(source=source, interval=1, once=True,
+               cluster_for_target=no_cluster, log=lines.append)  # type: ignore[arg-type]  # fmt: skip
+
+    assert stale.exists()
+    assert any("kept 1 file(s) of units no longer in git (trade-service.yaml)" in line for line in lines)
+
+    lines.clear()
+    code = run_worker(source=source, interval=1, once=True, prune=True,
+                      cluster_for_target=no_cluster, log=lines.append)  # type: ignore[arg-type]  # fmt: skip
+
+    assert code == 1 and stale.exists()  # the space would be left empty: refused, as on a cluster
+    assert any("pass --allow-empty" in line for line in lines)
 
 
 def test_a_stop_request_lets_the_current_commit_finish(tmp_path: Path) -> None:
