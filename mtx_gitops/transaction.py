@@ -37,12 +37,15 @@ class UnitChange:
     changed: bool
     conflicts: list[Conflict] = field(default_factory=list)
     note: str | None = None
+    merge_base_moved: bool = False  # the commit moves the unit's link, whether or not its content changed
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"space": self.space, "unit": self.unit, "changed": self.changed,
                                 "conflicts": [c.as_json() for c in self.conflicts]}
         if self.note:
             data["note"] = self.note
+        if self.merge_base_moved:
+            data["merge_base_moved"] = True
         return data
 
 
@@ -105,7 +108,7 @@ def write(repo: Repo, build: Callable[[Snapshot], Plan], *, branch: str | None =
             if in_checkout:
                 _check_checkout(repo, files)
             text = format_message(message or plan.subject, operation=plan.operation,
-                                  units=[f"{u.space}/{u.unit}" for u in plan.units if u.changed],
+                                  units=[f"{u.space}/{u.unit}" for u in plan.units if u.changed or u.merge_base_moved],
                                   extra=plan.trailers)
             commit = git.commit_files(parent=start, changes=files, message=text, identity=identity_of(git))
             journal = _journal(repo)

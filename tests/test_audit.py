@@ -61,6 +61,21 @@ def test_log_after_the_seven_stages_shows_each_operation_with_its_units(mtx: Mtx
     assert len(creates) == 5
 
 
+def test_linked_copies_record_their_upstream_as_the_source(mtx: Mtx) -> None:
+    build_stage_3(mtx)
+    mtx("space", "create", "traderx-dr")
+    mtx("unit", "create", "trade-service", "--space", "traderx-dr", "--upstream-space", EU,
+        "--upstream-unit", "trade-service")
+    log = mtx.json("log")
+    creates = [e for e in log if e["operation"] == "unit.create"]
+
+    copy, linked, from_base = creates[0], creates[1:4], creates[4:]
+    assert copy["source"] == f"{EU}/trade-service" and copy["source_revision"] == log[1]["commit"][:12]
+    assert [e["source"] for e in linked] == ["traderx-base"] * 3 and all(e["source_revision"] for e in linked)
+    assert [e["source"] for e in from_base] == [None, None]  # created from files in base/
+    assert f"from {EU}/trade-service" in mtx("log", "-n", "1").out
+
+
 def test_log_filters_by_space_and_unit_from_the_trailers(mtx: Mtx) -> None:
     build_seven_stages(mtx)
     eu = mtx.json("log", "--space", EU)

@@ -92,6 +92,25 @@ def test_invalid_patches_exit_2(mtx: Mtx, patch: str) -> None:
     assert mtx.fingerprint() == before
 
 
+@pytest.mark.parametrize(
+    ("ops", "names"),
+    [
+        ('[{"op":"replace","path":"/nope/x","value":1}]', "operation 1 (replace /nope/x): /nope does not exist"),
+        ('[{"op":"replace","path":"/spec/replicas","value":2},{"op":"test","path":"/spec","value":1}]',
+         "operation 2 (test /spec): the value at /spec is not the tested value"),
+        ('[{"op":"move","from":"/spec/gone","path":"/spec/x"}]',
+         "operation 1 (move /spec/x): from: /spec/gone does not exist"),
+    ],
+)
+def test_a_failed_json_patch_names_the_operation_not_the_document(mtx: Mtx, ops: str, names: str) -> None:
+    build_stage_1(mtx)
+    before = mtx.fingerprint()
+    result = mtx("unit", "update", "reference-data", "--space", "traderx", "--type", "json", "--patch", ops, ok=False)
+    assert result.code == 2 and result.out == ""
+    assert result.err == f"error: json patch failed on Deployment/reference-data: {names}\n"
+    assert mtx.fingerprint() == before
+
+
 def test_dirty_checkout_in_the_way_is_refused(mtx: Mtx) -> None:
     build_stage_1(mtx)
     path = mtx.root / "spaces/traderx/reference-data.yaml"

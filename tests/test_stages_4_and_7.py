@@ -109,3 +109,48 @@ def test_lateral_merge_bad_input(mtx: Mtx) -> None:
         assert result.code == code, (source, result.err)
         assert result.err.count("\n") == 1
     assert mtx.fingerprint() == before
+
+
+def test_an_upgrade_over_deleted_upstreams_says_so_rather_than_up_to_date(mtx: Mtx) -> None:
+    build_stage_3(mtx)
+    mtx("unit", "delete", "trade-service", "--space", "traderx-base", "--force")
+    before = mtx.fingerprint()
+
+    result = mtx.json("unit", "update", "--upgrade", "--space", "*")
+    table = mtx("unit", "update", "--upgrade", "--space", "*").out
+
+    orphans = sorted(u["space"] for u in result["units"] if "was deleted" in u.get("note", ""))
+    assert orphans == sorted(f"traderx-prod-{r}" for r in REGIONS)
+    assert result["commit"] is None and result["notes"] == [
+        "nothing to upgrade: 3 unit(s) have a deleted upstream and were left unchanged (see the unit notes)"]
+    assert result["notes"][0] in table and "every matching unit is up to date" not in table
+    assert mtx.fingerprint() == before
+
+    mtx("unit", "update", "reference-data", "--space", "traderx-base", "--patch", '{"spec":{"replicas":2}}')
+    upgraded = mtx.json("unit", "update", "--upgrade", "--space", "*")
+    assert upgraded["commit"] and sum(u["changed"] for u in upgraded["units"]) == 3
+    assert upgraded["notes"] == ["3 unit(s) have a deleted upstream and were left unchanged (see the unit notes)"]
+
+
+def test_an_upgrade_that_only_moves_the_merge_base_counts_no_change(mtx: Mtx) -> None:
+    build_stage_3(mtx)
+    v2 = {"spec": {"template": {"spec": {"containers": [
+        {"name": "trade-service", "image": "ghcr.io/finos/traderx/trade-service:v2"}]}}}}
+    mtx("unit", "update", "trade-service", "--space", "traderx-prod-us", "--patch", json.dumps(v2))
+    mtx("unit", "update", "trade-service", "--space", "traderx-base", "--patch", json.dumps(v2))
+    upstream = mtx.git("rev-parse", "HEAD:spaces/traderx-base/trade-service.yaml").strip()
+    us_file = (mtx.root / "spaces/traderx-prod-us/trade-service.yaml").read_text()
+
+    preview = mtx("unit", "update", "trade-service", "--upgrade", "--space", "traderx-prod-*", "--dry-run").out
+    result = mtx.json("unit", "update", "trade-service", "--upgrade", "--space", "traderx-prod-*")
+
+    units = {u["space"]: u for u in result["units"]}
+    assert {space: u["changed"] for space, u in units.items()} == {
+        "traderx-prod-asia": True, "traderx-prod-eu": True, "traderx-prod-us": False}
+    assert units["traderx-prod-us"]["note"] == f"content unchanged; merge base moved to {upstream[:12]}"
+    assert all(u["merge_base_moved"] for u in units.values())
+    assert result["notes"] == ["1 unit(s) kept their content: only their merge base moved"]
+    assert "2 unit(s) would change" in preview and "merge base moved to" in preview
+    assert (mtx.root / "spaces/traderx-prod-us/trade-service.yaml").read_text() == us_file
+    assert "Mtx-Unit: traderx-prod-us/trade-service" in mtx.git("log", "-1", "--format=%B")
+    assert not mtx.json("unit", "get", "trade-service", "--space", "traderx-prod-us")["upgrade_needed"]

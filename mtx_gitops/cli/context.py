@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from mtx_gitops.errors import UserError
+from mtx_gitops.errors import ConflictError, UserError
 
 if TYPE_CHECKING:
     from mtx_gitops.store import Repo
@@ -94,14 +94,27 @@ def get_globals(ctx: typer.Context) -> Globals:
 def emit(ctx: typer.Context, data: Any, *, table: Any = None) -> None:
     """Print `data` as JSON or YAML, or call `table()` to draw it for humans."""
     g = get_globals(ctx)
-    if g.output == "json":
-        sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
-    elif g.output == "yaml":
+    if g.output == "table" and table is not None:
+        table()
+    else:
+        _write_data(g.output, data)
+
+
+def emit_error(output: str, error: BaseException) -> None:
+    """Under `-o json|yaml`, what a refused command found (its conflicts) as data on stdout.
+
+    The one error line still goes to stderr and the exit code is unchanged; scripts get the conflicts
+    in the same shape as a successful merge reports them.
+    """
+    if output != "table" and isinstance(error, ConflictError):
+        _write_data(output, {"error": " ".join(str(error).split()), "conflicts": error.conflicts})
+
+
+def _write_data(output: str, data: Any) -> None:
+    if output == "yaml":
         from mtx_gitops.adapters import yamlio
 
         sys.stdout.write(yamlio.dump_one(data))
-    elif table is not None:
-        table()
     else:
         sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
 

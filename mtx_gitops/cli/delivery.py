@@ -32,20 +32,31 @@ def render(
 
     g = get_globals(ctx)
     repo = g.open_repo()
-    plans = render_spaces(repo, repo.snapshot(g.branch or "HEAD"), space_glob=space, out=out)
+    plans, mirror = render_spaces(repo, repo.snapshot(g.branch or "HEAD"), space_glob=space, out=out, dry_run=g.dry_run)
     objects = [obj for plan in plans for obj in plan.objects]
     if out is not None:
-        emit(
-            ctx,
-            {"out": str(out), "spaces": [p.space for p in plans], "objects": len(objects)},
-            table=lambda: typer.echo(f"wrote {len(objects)} objects of {len(plans)} space(s) under {out}"),
-        )
+        report = {"out": str(out), "spaces": [p.space for p in plans], "objects": len(objects),
+                  "dry_run": g.dry_run, "written": [str(path) for path in mirror.written],
+                  "deleted": [str(path) for path in mirror.deleted]}  # fmt: skip
+        emit(ctx, report, table=lambda: _print_render(report))
     elif g.output == "json":
         emit(ctx, objects)
     else:
         from mtx_gitops.adapters.yamlio import dump_documents
 
         sys.stdout.write(dump_documents(objects))
+
+
+def _print_render(report: dict[str, Any]) -> None:
+    objects, spaces, out = report["objects"], len(report["spaces"]), report["out"]
+    if not report["dry_run"]:
+        typer.echo(f"wrote {objects} objects of {spaces} space(s) under {out}")
+        return
+    typer.echo(f"dry run: would write {objects} objects of {spaces} space(s) under {out}; nothing written")
+    for path in report["written"]:
+        typer.echo(f"  would write   {path}")
+    for path in report["deleted"]:
+        typer.echo(f"  would delete  {path}")
 
 
 def apply(

@@ -13,7 +13,7 @@ import typer
 import typer.main
 
 from mtx_gitops.cli import audit, changeset, delivery, merge, run, space, tutorial, unit, unit_history
-from mtx_gitops.cli.context import Globals, check_output, hoist_globals
+from mtx_gitops.cli.context import Globals, check_output, emit_error, hoist_globals
 from mtx_gitops.cli.lazy import LazyGroup
 from mtx_gitops.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, exit_code_for, one_line
 
@@ -42,7 +42,9 @@ def root(
     changeset: Annotated[str | None, typer.Option("--changeset", help="Stage the change in this changeset.")] = None,
 ) -> None:
     """Global options; they may appear anywhere on the command line."""
-    ctx.obj = Globals(repo, branch, message, dry_run, check_output(output), changeset)
+    g = ctx.ensure_object(Globals)  # main() passes its own, to read the output format after an error
+    g.repo, g.branch, g.message, g.dry_run, g.changeset = repo, branch, message, dry_run, changeset
+    g.output = check_output(output)
 
 
 # Top-level commands and command groups, built into click commands only when they run (cli/lazy.py).
@@ -63,8 +65,9 @@ def main(argv: list[str] | None = None) -> None:
     # rescan that data again and again (~20% of a 6,000-unit read). `mtx worker` turns it back on.
     collecting = gc.isenabled()
     gc.disable()
+    invocation = Globals()
     try:
-        code = _command()(args, prog_name="mtx", standalone_mode=False)
+        code = _command()(args, prog_name="mtx", standalone_mode=False, obj=invocation)
         if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C into this exit code
             sys.stderr.write("interrupted\n")
     except typer.Exit as exc:
@@ -83,6 +86,7 @@ def main(argv: list[str] | None = None) -> None:
             if os.environ.get("MTX_DEBUG"):
                 raise
             sys.stderr.write(one_line(exc) + "\n")
+            emit_error(invocation.output, exc)
             code = exit_code_for(exc)
     finally:
         if collecting:

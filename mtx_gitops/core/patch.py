@@ -21,8 +21,7 @@ import copy
 import json
 from typing import Any, Literal
 
-import jsonpatch
-
+from mtx_gitops.core.json_patch import JsonPatchFailure, apply_json_patch
 from mtx_gitops.core.strategic import DELETED, merge_map
 from mtx_gitops.core.workloads import describe
 from mtx_gitops.errors import PatchError
@@ -119,12 +118,9 @@ def merge_patch(target: Any, patch: Any) -> Any:
 
 def _apply_json(document: dict[str, Any], operations: list[dict[str, Any]]) -> Any:
     try:
-        return jsonpatch.apply_patch(document, operations, in_place=False)
-    except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as exc:
+        return apply_json_patch(document, operations)
+    except JsonPatchFailure as exc:
         raise PatchError(f"json patch failed on {describe(document)}: {exc}") from None
-    except (KeyError, IndexError, TypeError, ValueError) as exc:
-        # jsonpatch lets these through for malformed operations (a missing "path", a bad index).
-        raise PatchError(f"json patch failed on {describe(document)}: invalid operation ({exc})") from None
 
 
 def _target_index(documents: list[dict[str, Any]], patch: dict[str, Any]) -> int:

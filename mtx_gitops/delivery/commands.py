@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mtx_gitops.delivery.deliver import SpacePlan, Target, deliver_space, plan_commit
-from mtx_gitops.delivery.directory import write_directory
+from mtx_gitops.delivery.directory import Mirror, write_directory
 from mtx_gitops.errors import UserError
 
 if TYPE_CHECKING:
@@ -46,13 +46,19 @@ class ClusterPool:
         self._clusters.clear()
 
 
-def render_spaces(repo: Repo, snapshot: Snapshot, *, space_glob: str, out: Path | None) -> list[SpacePlan]:
-    """The rendered objects of matching spaces; with `out`, also written there as one file per unit."""
+def render_spaces(
+    repo: Repo, snapshot: Snapshot, *, space_glob: str, out: Path | None, dry_run: bool = False
+) -> tuple[list[SpacePlan], Mirror]:
+    """The rendered objects of matching spaces; with `out`, also written there as one file per unit
+    (with `dry_run`, only what would be written and deleted)."""
     plans = plan_commit(snapshot, spaces=snapshot.match_spaces(space_glob), base=repo.root)
+    mirror = Mirror()
     if out is not None:
         for plan in plans:
-            write_directory(plan.objects, out)
-    return plans
+            done = write_directory(plan.objects, out, dry_run=dry_run)
+            mirror.written += done.written
+            mirror.deleted += done.deleted
+    return plans, mirror
 
 
 def apply_spaces(

@@ -106,30 +106,41 @@ def deliver_directory(
     return report
 
 
-def write_directory(objects: Sequence[Object], out_dir: Path, *, dump: Dump | None = None) -> list[Path]:
+@dataclass
+class Mirror:
+    """What `mtx render --out` wrote and deleted (in a dry run: would write and delete)."""
+
+    written: list[Path] = field(default_factory=list)
+    deleted: list[Path] = field(default_factory=list)
+
+
+def write_directory(
+    objects: Sequence[Object], out_dir: Path, *, dump: Dump | None = None, dry_run: bool = False
+) -> Mirror:
     """Write one YAML file per unit under `out_dir/<space>/` and delete every other unit file there.
 
-    Returns the files written or deleted; files whose text is already right are left alone.
+    Files whose text is already right are left alone; with `dry_run` nothing is touched at all.
     """
     by_space: dict[str, list[Object]] = {}
     for obj in objects:
         by_space.setdefault(obj["metadata"]["labels"][LABEL_SPACE], []).append(obj)
-    space_dirs = {space: space_directory(out_dir, space) for space in sorted(by_space)}
-    changed: list[Path] = []
-    for space, space_dir in space_dirs.items():
+    mirror = Mirror()
+    for space in sorted(by_space):
+        space_dir = space_directory(out_dir, space)
         wanted = unit_texts(by_space[space], space_dir, dump=dump)
-        present = yaml_files(space_dir)
-        if present is None:
+        present = yaml_files(space_dir) or {}
+        written = [path for path, data in sorted(wanted.items())
+                   if not (present.get(path.name) and path.read_bytes() == data)]  # fmt: skip
+        deleted = [space_dir / name for name in sorted(present) if space_dir / name not in wanted]
+        if not dry_run:
             space_dir.mkdir(parents=True, exist_ok=True)
-        for path, data in sorted(wanted.items()):
-            if not ((present or {}).get(path.name) and path.read_bytes() == data):
-                _write_atomically(path, data)
-                changed.append(path)
-        for name in sorted(present or {}):
-            if space_dir / name not in wanted:
-                (space_dir / name).unlink()
-                changed.append(space_dir / name)
-    return changed
+            for path in written:
+                _write_atomically(path, wanted[path])
+            for path in deleted:
+                path.unlink()
+        mirror.written += written
+        mirror.deleted += deleted
+    return mirror
 
 
 def space_directory(root: Path, space: str) -> Path:

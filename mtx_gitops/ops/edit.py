@@ -20,7 +20,11 @@ from mtx_gitops.transaction import Plan, UnitChange, WriteResult, write
 
 @dataclass
 class Edit:
-    """What an edit function did to one unit (documents None: left unchanged)."""
+    """What an edit function did to one unit (documents None: left unchanged).
+
+    `files` are the unit's link (its upstream and merge base), written by an upgrade: moving it names the
+    unit in the commit's trailers, but does not make the unit count as changed.
+    """
 
     documents: list[dict[str, Any]] | None
     conflicts: list[Conflict] = field(default_factory=list)
@@ -68,9 +72,8 @@ def edit_units(repo: Repo, *, select: Select, edit: EditFn, operation: str, subj
                     pending.append((unit, outcome.documents, path))
                 changed = True
             plan.files.update(outcome.files)
-            changed = changed or bool(outcome.files)
             plan.units.append(UnitChange(unit.ref.space, unit.ref.unit, changed, list(outcome.conflicts),
-                                         outcome.note))
+                                         outcome.note, merge_base_moved=bool(outcome.files)))
             plan.trailers += [conflict_trailer(str(unit.ref), c.as_json()) for c in outcome.conflicts]
         texts = snap.repo.git.read_blobs(unit.blob for unit, _, _ in pending)
         for unit, documents, path in pending:

@@ -63,7 +63,7 @@ def merge_from(repo: Repo, ref: UnitRef, source_text: str, *, merge_base: str | 
         if policy == "fail" and conflicts:
             listed = "; ".join(f"{c.path}: upstream {c.upstream!r}, local {c.local!r}" for c in conflicts)
             raise ConflictError(f"{len(conflicts)} conflict(s) merging {source} into {ref}, nothing written: "
-                                f"{listed}", [c.as_json() for c in conflicts])
+                                f"{listed}", [c.as_json() | {"space": ref.space, "unit": ref.unit} for c in conflicts])
 
     return edit_units(repo, select=select, edit=edit, operation="unit.merge",
                       subject=f"Merge {source}'s change into {ref}", branch=branch, message=message,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mtx_gitops.adapters import yamlio
+from mtx_gitops.core import trailers
 from mtx_gitops.core.model import Link, UnitRef, link_path, unit_path, validate_documents
 from mtx_gitops.core.slug import check_slug
 from mtx_gitops.errors import AlreadyExistsError, RefusedError, UserError
@@ -42,7 +43,7 @@ def create_unit(repo: Repo, ref: UnitRef, data: bytes | None, *, upstream: UnitR
             assert data is not None
             return Plan("unit.create", f"Create unit {ref}", files={unit_path(ref.space, ref.unit): data},
                         units=[UnitChange(ref.space, ref.unit, True)])
-        plan = Plan("unit.create", f"Create unit {ref} from {upstream}")
+        plan = Plan("unit.create", f"Create unit {ref} from {upstream}", trailers=[_source(snap, str(upstream))])
         _add_linked_copy(snap, plan, ref, upstream)
         return plan
 
@@ -58,7 +59,8 @@ def link_space(repo: Repo, space: str, upstream_space: str, *, branch: str | Non
     def build(snap: Snapshot) -> Plan:
         snap.space(space)
         snap.space(upstream_space)
-        plan = Plan("unit.create", f"Link every unit of {upstream_space} into {space}")
+        plan = Plan("unit.create", f"Link every unit of {upstream_space} into {space}",
+                    trailers=[_source(snap, upstream_space)])
         for name in snap.unit_names(upstream_space):
             ref = UnitRef(space, name)
             if snap.has_unit(ref):
@@ -70,6 +72,11 @@ def link_space(repo: Repo, space: str, upstream_space: str, *, branch: str | Non
         return plan
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
+
+
+def _source(snap: Snapshot, upstream: str) -> tuple[str, str]:
+    """The `Mtx-Source` trailer of a linked copy: the upstream unit (or space) at the commit it was read from."""
+    return (trailers.SOURCE, f"{upstream}@{snap.commit[:12]}" if snap.commit else upstream)
 
 
 def _add_linked_copy(snap: Snapshot, plan: Plan, ref: UnitRef, upstream: UnitRef) -> None:
@@ -99,7 +106,7 @@ def copy_unit(repo: Repo, unit: str, *, source_space: str, target_space: str, br
         return Plan("unit.copy", f"Copy unit {unit} from {source_space} to {target_space}",
                     files={unit_path(target_space, unit): data},
                     units=[UnitChange(target_space, unit, True)],
-                    trailers=[("Mtx-Source", str(source))])
+                    trailers=[(trailers.SOURCE, str(source))])
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
 

@@ -18,7 +18,7 @@ from mtx_gitops.ops.edit import Edit, Progress, edit_units
 from mtx_gitops.ops.query import select_units
 from mtx_gitops.ops.units import link_file
 from mtx_gitops.store import Repo, Snapshot, Unit
-from mtx_gitops.transaction import Plan, WriteResult
+from mtx_gitops.transaction import Plan, UnitChange, WriteResult
 
 
 def upgrade_units(repo: Repo, space_glob: str, *, unit: str | None = None, where: str | None = None,
@@ -26,10 +26,12 @@ def upgrade_units(repo: Repo, space_glob: str, *, unit: str | None = None, where
                   dry_run: bool = False, progress: Progress | None = None) -> WriteResult:
     """Upgrade the linked units of the spaces matching `space_glob` from their upstreams."""
     parsed: dict[str, list[dict[str, Any]]] = {}  # merge bases and upstreams, by blob id
-    merges: dict[tuple[str, str, str], DocumentsMerge] = {}
+    merges: dict[tuple[str, str, str], tuple[DocumentsMerge, bool]] = {}  # and: is it the local content?
     links: dict[Link, bytes] = {}
+    orphaned: set[UnitRef] = set()  # units whose upstream was deleted, in the plan being built
 
     def select(snap: Snapshot) -> Sequence[UnitRef]:
+        orphaned.clear()
         refs = select_units(snap, space_glob, where=where, unit=unit)
         units = snap.units(refs)  # their links are read in one batch, on first use
         if unit is not None and units and not any(u.link for u in units):
@@ -53,20 +55,23 @@ def upgrade_units(repo: Repo, space_glob: str, *, unit: str | None = None, where
         link = u.link
         assert link is not None
         if u.upstream_deleted:
+            orphaned.add(u.ref)
             return Edit(None, note=f"upstream {link.upstream} was deleted: unit left unchanged")
         if not u.upgrade_needed:
             return Edit(None, note="up to date")
         assert u.upstream_blob is not None
         key = (link.base_blob, u.upstream_blob, u.blob)
-        merged = merges.get(key)
-        if merged is None:
-            merged = merges[key] = merge_documents(parsed[link.base_blob], parsed[u.upstream_blob], u.documents,
-                                                   policy=policy)
+        if key not in merges:
+            merged = merge_documents(parsed[link.base_blob], parsed[u.upstream_blob], u.documents, policy=policy)
+            merges[key] = merged, merged.documents == u.documents  # equal blobs, equal documents
+        merged, same = merges[key]
         new_link = Link(link.upstream, u.upstream_blob, snap.commit)
         if new_link not in links:
             links[new_link] = link_file(new_link)
-        note = "; ".join(merged.notes) or None
-        return Edit(merged.documents, merged.conflicts, note,
+        notes = list(merged.notes)
+        if same:  # the link still moves, so the next upgrade merges from the new upstream
+            notes.append(f"content unchanged; merge base moved to {u.upstream_blob[:12]}")
+        return Edit(None if same else merged.documents, merged.conflicts, "; ".join(notes) or None,
                     files={link_path(u.ref.space, u.ref.unit): links[new_link]})
 
     def check(plan: Plan) -> None:
@@ -76,9 +81,20 @@ def upgrade_units(repo: Repo, space_glob: str, *, unit: str | None = None, where
                                f"local {c.local!r}" for u, c in conflicts)
             raise ConflictError(f"{len(conflicts)} conflict(s), nothing written: {listed}",
                                 [c.as_json() | {"space": u.space, "unit": u.unit} for u, c in conflicts])
-        if not any(u.changed for u in plan.units):
-            plan.notes.append("nothing to upgrade: every matching unit is up to date")
+        plan.notes += _summary(plan.units, orphaned=len(orphaned))
 
     return edit_units(repo, select=select, edit=edit, operation="unit.upgrade",
                       subject=f"Upgrade units in {space_glob} from their upstreams", branch=branch,
                       message=message, dry_run=dry_run, on_plan=check, progress=progress)
+
+
+def _summary(units: Sequence[UnitChange], *, orphaned: int) -> list[str]:
+    """Why units were left as they were (the same lines in the table and in JSON)."""
+    deleted = f"{orphaned} unit(s) have a deleted upstream and were left unchanged (see the unit notes)"
+    if not any(u.changed or u.merge_base_moved for u in units):
+        return [f"nothing to upgrade: {deleted if orphaned else 'every matching unit is up to date'}"]
+    rebased = sum(u.merge_base_moved and not u.changed for u in units)
+    notes = [deleted] if orphaned else []
+    if rebased:
+        notes.append(f"{rebased} unit(s) kept their content: only their merge base moved")
+    return notes

@@ -131,9 +131,10 @@ def _stage_7(before: State, after: State, results: Results) -> Body:
              for e in results["log"]]
     settle = results["settle"]
     conflicts = sum(len(u["conflicts"]) for u in settle["units"])
-    merged = sum(1 for u in settle["units"] if u["changed"])
-    caught_up = (f"{KEPT} base caught up: push-upgrade {(settle['commit'] or '')[:12]}, {merged} regions, "
-                 f"{conflicts} conflicts (they had the fix); merge bases advanced")
+    moved = sum(1 for u in settle["units"] if u.get("merge_base_moved"))
+    changed = sum(1 for u in settle["units"] if u["changed"])
+    caught_up = (f"{KEPT} base caught up: push-upgrade {(settle['commit'] or '')[:12]}, {moved} regions' merge "
+                 f"bases advanced, {changed} changed, {conflicts} conflicts (they had the fix)")
     return [Text("lateral path: " + " ══▶ ".join(s.removeprefix("traderx-") for s in path), style="bold cyan"),
             row(*panels), Text(caught_up, style="green"),
             bullets("Audit trail (mtx log):", trail, mark="•", style="cyan")]

@@ -75,6 +75,27 @@ def test_failing_json_patches_are_refused(ops: Any, message: str) -> None:
     assert str(caught.value).startswith(message)
 
 
+@pytest.mark.parametrize(
+    ("ops", "reason"),
+    [
+        ([{"op": "replace", "path": "/nope/x", "value": 1}], "operation 1 (replace /nope/x): /nope does not exist"),
+        ([{"op": "remove", "path": "/spec/template/spec/containers/4"}],
+         "operation 1 (remove /spec/template/spec/containers/4): /spec/template/spec/containers/4 does not exist "
+         "(the list has 2 item(s))"),
+        ([{"op": "add", "path": "/spec/replicas/x", "value": 1}],
+         "operation 1 (add /spec/replicas/x): /spec/replicas is not a map or list"),
+        ([{"op": "add", "path": "/spec/strategy/x", "value": 1}, {"op": "copy", "from": "/a~1b", "path": "/c"}],
+         "operation 2 (copy /c): from: /a~1b does not exist"),
+        ([{"op": "test", "path": "/spec/template", "value": 1}],
+         "operation 1 (test /spec/template): the value at /spec/template is not the tested value"),
+    ],
+)
+def test_a_failed_json_patch_says_which_operation_failed_in_one_short_line(ops: Any, reason: str) -> None:
+    with pytest.raises(PatchError) as caught:
+        apply_patch(trade_service(), ops, type="json")
+    assert str(caught.value) == f"json patch failed on Deployment/trade-service: {reason}"
+
+
 def test_a_unit_with_no_documents_cannot_be_patched() -> None:
     with pytest.raises(PatchError, match="no documents"):
         apply_patch([], {})

@@ -160,3 +160,27 @@ def test_render_out_still_mirrors_the_rendering(mtx: Mtx) -> None:
     mtx("render", "--space", "traderx", "--out", str(mtx.root / "rendered"))
 
     assert files(mtx.root / "rendered" / "traderx") == ["reference-data.yaml"]
+
+
+def test_render_out_dry_run_reports_the_files_and_writes_none(mtx: Mtx) -> None:
+    stage1(mtx, "reference-data", "trade-service")
+    rendered = mtx.root / "rendered"
+    mtx("render", "--space", "traderx", "--out", str(rendered))
+    mtx("unit", "delete", "trade-service", "--space", "traderx")
+    mtx("unit", "create", "people-service", str(mtx.root / "base/people-service.yaml"), "--space", "traderx")
+
+    dry = mtx.json("render", "--space", "traderx", "--out", str(rendered), "--dry-run")
+    table = mtx("render", "--space", "traderx", "--out", str(rendered), "--dry-run").out
+
+    assert dry["dry_run"] is True and dry["spaces"] == ["traderx"] and dry["out"] == str(rendered)
+    assert dry["written"] == [str(rendered / "traderx" / f"{u}.yaml") for u in ("people-service", "reference-data")]
+    assert dry["deleted"] == [str(rendered / "traderx" / "trade-service.yaml")]
+    assert "would write" in table and "would delete" in table and "trade-service.yaml" in table
+    assert files(rendered / "traderx") == ["reference-data.yaml", "trade-service.yaml"]
+    mtx("render", "--space", "traderx", "--out", str(mtx.root / "fresh"), "--dry-run")
+    assert not (mtx.root / "fresh").exists()
+
+    done = mtx.json("render", "--space", "traderx", "--out", str(rendered))
+
+    assert done["dry_run"] is False and done["deleted"] == dry["deleted"]
+    assert files(rendered / "traderx") == ["people-service.yaml", "reference-data.yaml"]

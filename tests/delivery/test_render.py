@@ -111,9 +111,25 @@ def test_render_out_writes_one_file_per_unit_and_drops_stale_ones(tmp_path: Path
     (tmp_path / "traderx").mkdir()
     (tmp_path / "traderx" / "gone.yaml").write_text("old")
 
-    written = write_directory(objs, tmp_path, dump=dump)
+    done = write_directory(objs, tmp_path, dump=dump)
 
     assert sorted(p.name for p in (tmp_path / "traderx").iterdir()) == ["settings.yaml", "web.yaml"]
     assert len((tmp_path / "traderx" / "web.yaml").read_text().splitlines()) == 2
-    assert {p.name for p in written} == {"settings.yaml", "web.yaml", "gone.yaml"}
-    assert write_directory(objs, tmp_path, dump=dump) == []  # unchanged files are left alone
+    assert [p.name for p in done.written] == ["settings.yaml", "web.yaml"]
+    assert [p.name for p in done.deleted] == ["gone.yaml"]
+    again = write_directory(objs, tmp_path, dump=dump)
+    assert again.written == again.deleted == []  # unchanged files are left alone
+
+
+def test_render_out_dry_run_says_what_it_would_write_and_touches_nothing(tmp_path: Path) -> None:
+    objs = render("traderx", {"web": [deployment("web")], "settings": [config_map("settings")]})
+    (tmp_path / "traderx").mkdir()
+    (tmp_path / "traderx" / "gone.yaml").write_text("old")
+
+    plan = write_directory(objs, tmp_path, dry_run=True)
+
+    assert [p.name for p in plan.written] == ["settings.yaml", "web.yaml"]
+    assert [p.name for p in plan.deleted] == ["gone.yaml"]
+    assert sorted(p.name for p in (tmp_path / "traderx").iterdir()) == ["gone.yaml"]
+    assert write_directory(objs, tmp_path / "fresh", dry_run=True).written
+    assert not (tmp_path / "fresh").exists()
