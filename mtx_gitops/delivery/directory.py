@@ -80,11 +80,8 @@ def deliver_directory(
     wanted = unit_texts(objects, space_dir, dump=dump)
     present = yaml_files(space_dir) or {}
     report = DirectoryReport(space, commit, dry_run, space_dir)
-    for path, data in sorted(wanted.items()):
-        if present.get(path.name) and path.read_bytes() == data:
-            report.unchanged += 1
-        else:
-            report.written.append(path)
+    report.written = _to_write(wanted, present)
+    report.unchanged = len(wanted) - len(report.written)
     stale = stale_files(space_dir, present, wanted=wanted, space=space)
     if prune and not allow_empty and stale and not wanted:
         names = ", ".join(path.name for path in stale)
@@ -97,12 +94,7 @@ def deliver_directory(
     else:
         report.stale = stale
     if not dry_run:
-        if report.written:
-            space_dir.mkdir(parents=True, exist_ok=True)
-        for path in report.written:
-            _write_atomically(path, wanted[path])
-        for path in report.deleted:
-            path.unlink(missing_ok=True)
+        _sync(space_dir, wanted, report.written, report.deleted)
     return report
 
 
@@ -129,18 +121,28 @@ def write_directory(
         space_dir = space_directory(out_dir, space)
         wanted = unit_texts(by_space[space], space_dir, dump=dump)
         present = yaml_files(space_dir) or {}
-        written = [path for path, data in sorted(wanted.items())
-                   if not (present.get(path.name) and path.read_bytes() == data)]  # fmt: skip
+        written = _to_write(wanted, present)
         deleted = [space_dir / name for name in sorted(present) if space_dir / name not in wanted]
         if not dry_run:
-            space_dir.mkdir(parents=True, exist_ok=True)
-            for path in written:
-                _write_atomically(path, wanted[path])
-            for path in deleted:
-                path.unlink()
+            _sync(space_dir, wanted, written, deleted)
         mirror.written += written
         mirror.deleted += deleted
     return mirror
+
+
+def _to_write(wanted: dict[Path, bytes], present: dict[str, bool]) -> list[Path]:
+    """The files whose text on disk is not already what the rendering wants, in name order."""
+    return [path for path, data in sorted(wanted.items()) if not (present.get(path.name) and path.read_bytes() == data)]
+
+
+def _sync(space_dir: Path, wanted: dict[Path, bytes], written: Sequence[Path], deleted: Sequence[Path]) -> None:
+    """Write `written` (each atomically) and delete `deleted` in a space's directory."""
+    if written:
+        space_dir.mkdir(parents=True, exist_ok=True)
+    for path in written:
+        _write_atomically(path, wanted[path])
+    for path in deleted:
+        path.unlink(missing_ok=True)
 
 
 def space_directory(root: Path, space: str) -> Path:
