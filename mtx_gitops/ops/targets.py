@@ -39,10 +39,8 @@ def update_target(repo: Repo, name: str, *, kind: str | None = None, kubeconfig:
         raise UserError("give what to change: --kind, --kubeconfig, --context or --path")
 
     def build(snap: Snapshot) -> Plan:
-        old = snap.targets().get(name)
-        if old is None:
-            known = ", ".join(sorted(snap.targets())) or "none"
-            raise NotFoundError(f"target {name!r} is not defined in mtx.yaml (known: {known})")
+        check_target(snap, name)
+        old = snap.targets()[name]
         same_kind = kind in (None, old.get("kind"))
         kept = old if same_kind else {}
         target = target_spec(kind or str(old.get("kind")), kubeconfig=kubeconfig or kept.get("kubeconfig"),
