@@ -23,9 +23,15 @@ def startup(ctx: Context) -> list[Row]:
     typer = best_of(n, lambda: run_timed([sys.executable, "-c", "import typer"]))
     help_ = best_of(n, lambda: run_timed([*mtx_executable(), "--help"]))
     return [
-        Row("`mtx --help` start-up", help_, 'python -c "import typer"', typer, Target("max_ratio", 1.5),
+        Row(
+            "`mtx --help` start-up",
+            help_,
+            'python -c "import typer"',
+            typer,
+            Target("max_ratio", 1.5),
             note=f"bare `python -c pass`: {bare.wall * 1000:.0f} ms wall; "
-                 f"`mtx --help` is {help_.wall / bare.wall:.1f}x that"),
+            f"`mtx --help` is {help_.wall / bare.wall:.1f}x that",
+        ),
     ]
 
 
@@ -36,15 +42,26 @@ def render_one(ctx: Context) -> list[Row]:
         return [Row("render one space", None, error="n/a: `mtx render` not available yet")]
     out = ctx.scratch / "render-one.yaml"
     mtx = best_of(ctx.repeats, lambda: run_timed(ctx.mtx("render", "--space", space), stdout=out))
-    kustomize = best_of(ctx.repeats, lambda: run_timed(
-        ["kubectl", "kustomize", str(ctx.kustomize / "overlays" / space)], stdout=ctx.scratch / "k-one.yaml"))
+    kustomize = best_of(
+        ctx.repeats,
+        lambda: run_timed(
+            ["kubectl", "kustomize", str(ctx.kustomize / "overlays" / space)], stdout=ctx.scratch / "k-one.yaml"
+        ),
+    )
     # The floor of any Typer command: the interpreter plus `import typer`, before mtx does anything.
     typer = best_of(ctx.repeats, lambda: run_timed([sys.executable, "-c", "import typer"]))
-    return [Row(f"render one space (20 units, {space})", mtx, "kubectl kustomize overlays/<space>", kustomize,
-                Target("min_speedup", 2),
-                note=f"output {out.stat().st_size // 1024} KiB; floor: `python -c 'import typer'` takes "
-                     f"{typer.wall * 1000:.0f} ms wall, 2x kustomize needs the whole command under "
-                     f"{kustomize.wall * 500:.0f} ms")]
+    return [
+        Row(
+            f"render one space (20 units, {space})",
+            mtx,
+            "kubectl kustomize overlays/<space>",
+            kustomize,
+            Target("min_speedup", 2),
+            note=f"output {out.stat().st_size // 1024} KiB; floor: `python -c 'import typer'` takes "
+            f"{typer.wall * 1000:.0f} ms wall, 2x kustomize needs the whole command under "
+            f"{kustomize.wall * 500:.0f} ms",
+        )
+    ]
 
 
 def render_all(ctx: Context) -> list[Row]:
@@ -69,8 +86,10 @@ def render_all(ctx: Context) -> list[Row]:
         loop = Sample(loop.wall * scale, loop.cpu * scale, loop.rss_mib)
         note += f"; kustomize loop extrapolated from {len(sample)} of {len(overlays)} overlays"
     baseline = f"kustomize loop over {len(overlays)} overlays"
-    return [Row(f"{name}, cold cache", cold, baseline, loop, Target("min_speedup", 10), note=note),
-            Row(f"{name}, warm cache", warm, baseline, loop, note="the output directory emptied first")]
+    return [
+        Row(f"{name}, cold cache", cold, baseline, loop, Target("min_speedup", 10), note=note),
+        Row(f"{name}, warm cache", warm, baseline, loop, note="the output directory emptied first"),
+    ]
 
 
 def where(ctx: Context) -> list[Row]:
@@ -82,8 +101,11 @@ def where(ctx: Context) -> list[Row]:
     warm = best_of(ctx.repeats, lambda: run_timed(argv, stdout=out))
     matched = len(json.loads(out.read_text()))
     return [
-        Row(f"WHERE over {ctx.units} units, cold cache", cold, note=f"`--where \"{WHERE}\"` matched {matched}; "
-            "cold = parse cache deleted first (every unit's YAML parsed)"),
+        Row(
+            f"WHERE over {ctx.units} units, cold cache",
+            cold,
+            note=f'`--where "{WHERE}"` matched {matched}; cold = parse cache deleted first (every unit\'s YAML parsed)',
+        ),
         Row(f"WHERE over {ctx.units} units, warm cache", warm, target=Target("max_seconds", 1.0)),
     ]
 
@@ -102,8 +124,16 @@ def log(ctx: Context, *, commits: int = 10_000) -> list[Row]:
     mtx = best_of(max(ctx.repeats // 2, 1), lambda: run_timed(ctx.mtx("log", "-o", "json", repo=repo), stdout=out))
     git = best_of(max(ctx.repeats // 2, 1), lambda: run_timed(["git", "log", "--format=%H %an %aI%n%B"], cwd=repo))
     entries = len(json.loads(out.read_text()))
-    return [Row(f"`mtx log -o json` over {commits:,} commits", mtx, "git log --format=%H %an %aI %B", git,
-                Target("max_seconds", 2.0), note=f"{entries} entries printed")]
+    return [
+        Row(
+            f"`mtx log -o json` over {commits:,} commits",
+            mtx,
+            "git log --format=%H %an %aI %B",
+            git,
+            Target("max_seconds", 2.0),
+            note=f"{entries} entries printed",
+        )
+    ]
 
 
 def scratch_dir(path: Path) -> Path:

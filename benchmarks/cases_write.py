@@ -51,12 +51,27 @@ def upgrade(ctx: Context) -> list[Row]:
     note = f"{changed} units changed, {len(files)} files in one commit"
     ctx.upgraded = (repo, old, git(repo, "rev-parse", "HEAD").strip())
     return [
-        Row(f"push-upgrade of {ctx.units} units, cold cache", cold, "git add -A && git commit (same files)",
-            baseline, Target("max_seconds", 10.0), note=note + "; parse cache deleted first"),
-        Row(f"push-upgrade of {ctx.units} units, warm cache", hot, "git add -A && git commit (same files)",
-            baseline, note="parse cache filled by a `unit list` first"),
-        Row(f"peak RSS of the {ctx.units}-unit upgrade", cold, target=Target("max_rss_mib", 500),
-            note="ru_maxrss of the mtx process (and the git processes it waited for), cold cache"),
+        Row(
+            f"push-upgrade of {ctx.units} units, cold cache",
+            cold,
+            "git add -A && git commit (same files)",
+            baseline,
+            Target("max_seconds", 10.0),
+            note=note + "; parse cache deleted first",
+        ),
+        Row(
+            f"push-upgrade of {ctx.units} units, warm cache",
+            hot,
+            "git add -A && git commit (same files)",
+            baseline,
+            note="parse cache filled by a `unit list` first",
+        ),
+        Row(
+            f"peak RSS of the {ctx.units}-unit upgrade",
+            cold,
+            target=Target("max_rss_mib", 500),
+            note="ru_maxrss of the mtx process (and the git processes it waited for), cold cache",
+        ),
     ]
 
 
@@ -64,10 +79,17 @@ def set_image(ctx: Context) -> list[Row]:
     """`mtx run set-image --image :v3 --space '*'` over every unit (after the upgrade)."""
     repo = ctx.upgraded[0] if ctx.upgraded else ctx.copy_repo("upgrade")
     out = ctx.scratch / "set-image.json"
-    sample = run_timed(ctx.mtx("run", "set-image", "--image", ":v3", "--space", "*", "-o", "json", repo=repo),
-                       stdout=out)
-    return [Row(f"bulk set-image over {ctx.units + 20} units", sample, target=Target("max_seconds", 10.0),
-                note=f"{_changed(out)} units changed in one commit")]
+    sample = run_timed(
+        ctx.mtx("run", "set-image", "--image", ":v3", "--space", "*", "-o", "json", repo=repo), stdout=out
+    )
+    return [
+        Row(
+            f"bulk set-image over {ctx.units + 20} units",
+            sample,
+            target=Target("max_seconds", 10.0),
+            note=f"{_changed(out)} units changed in one commit",
+        )
+    ]
 
 
 def plan(ctx: Context) -> list[Row]:
@@ -90,8 +112,14 @@ def link_space(ctx: Context) -> list[Row]:
         run_timed(ctx.mtx("space", "create", space, repo=repo))
         return run_timed(ctx.mtx("unit", "create", "--space", space, "--upstream-space", BASE_SPACE, repo=repo))
 
-    return [Row("link a 20-unit space (`unit create --upstream-space`)", best_of(ctx.repeats, once),
-                target=Target("max_seconds", 1.0), note=f"in the {ctx.spaces}-space repo")]
+    return [
+        Row(
+            "link a 20-unit space (`unit create --upstream-space`)",
+            best_of(ctx.repeats, once),
+            target=Target("max_seconds", 1.0),
+            note=f"in the {ctx.spaces}-space repo",
+        )
+    ]
 
 
 def one_unit_edit(ctx: Context, *, files: int = 20_000) -> list[Row]:
@@ -104,8 +132,15 @@ def one_unit_edit(ctx: Context, *, files: int = 20_000) -> list[Row]:
     replicas = itertools.count(int(time.time()) % 1000 + 10)
 
     def args() -> list[str]:
-        return ["unit", "update", "svc-03", "--space", "team-0100", "--patch",
-                f'{{"spec":{{"replicas":{next(replicas)}}}}}']
+        return [
+            "unit",
+            "update",
+            "svc-03",
+            "--space",
+            "team-0100",
+            "--patch",
+            f'{{"spec":{{"replicas":{next(replicas)}}}}}',
+        ]
 
     process = best_of(ctx.repeats, lambda: run_timed(ctx.mtx(*args(), repo=repo)))
     run_mtx(args(), repo=repo, in_process=True)  # imports and page cache warm
@@ -114,11 +149,21 @@ def one_unit_edit(ctx: Context, *, files: int = 20_000) -> list[Row]:
     baseline = best_of(ctx.repeats, lambda: run_timed(["sh", "-c", edit], cwd=repo))
     count = tracked_files(repo)
     return [
-        Row(f"one-unit edit, {count:,} files: the command", inner,
-            "git add -A && git commit (one file)", baseline, Target("max_seconds", 0.3),
-            note="`mtx unit update --patch` run in-process (interpreter start-up and imports excluded)"),
-        Row(f"one-unit edit, {count:,} files: whole process", process, "git add -A && git commit (one file)",
-            baseline, note="includes ~0.2-0.4 s of Python start-up and imports"),
+        Row(
+            f"one-unit edit, {count:,} files: the command",
+            inner,
+            "git add -A && git commit (one file)",
+            baseline,
+            Target("max_seconds", 0.3),
+            note="`mtx unit update --patch` run in-process (interpreter start-up and imports excluded)",
+        ),
+        Row(
+            f"one-unit edit, {count:,} files: whole process",
+            process,
+            "git add -A && git commit (one file)",
+            baseline,
+            note="includes ~0.2-0.4 s of Python start-up and imports",
+        ),
     ]
 
 

@@ -59,12 +59,10 @@ def drop_parse_cache(repo: Path) -> None:
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, capture_output=True, check=True, text=True,
-                          env=bench_env()).stdout
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, check=True, text=True, env=bench_env()).stdout
 
 
 def has_command(*words: str) -> bool:
     """True when this mtx knows the sub-command (some land later than others)."""
-    done = subprocess.run([*mtx_executable(), *words, "--help"], capture_output=True, env=bench_env(),
-                          check=False)
+    done = subprocess.run([*mtx_executable(), *words, "--help"], capture_output=True, env=bench_env(), check=False)
     return done.returncode == 0

@@ -39,14 +39,15 @@ def build_mtx_repo(repo: Path, *, spaces: int, in_process: bool, log: bool = Tru
         for index, name in enumerate(SERVICES):
             manifest = Path(scratch) / f"{name}.yaml"
             manifest.write_text(unit_yaml(index))
-            run_mtx(["unit", "create", name, str(manifest), "--space", BASE_SPACE], repo=repo,
-                    in_process=in_process)
+            run_mtx(["unit", "create", name, str(manifest), "--space", BASE_SPACE], repo=repo, in_process=in_process)
     for index in range(spaces):
         space = space_name(index)
-        run_mtx(["space", "create", space, "--label", f"region={region_of(index)}", "--label", "env=prod"],
-                repo=repo, in_process=in_process)
-        run_mtx(["unit", "create", "--space", space, "--upstream-space", BASE_SPACE], repo=repo,
-                in_process=in_process)
+        run_mtx(
+            ["space", "create", space, "--label", f"region={region_of(index)}", "--label", "env=prod"],
+            repo=repo,
+            in_process=in_process,
+        )
+        run_mtx(["unit", "create", "--space", space, "--upstream-space", BASE_SPACE], repo=repo, in_process=in_process)
         run_mtx(override_of(index).mtx_args(space), repo=repo, in_process=in_process)
         if log and (index + 1) % 25 == 0:
             print(f"  {index + 1}/{spaces} spaces ({time.monotonic() - started:.0f} s)", file=sys.stderr)
@@ -68,8 +69,8 @@ def generate(out: Path, *, spaces: int, via: str | None = None, log: bool = True
     build_mtx_repo(out / "mtx", spaces=spaces, in_process=in_process, log=log)
     write_tree(out / "kustomize", spaces=spaces)
     (out / "generated-with.txt").write_text(
-        f"spaces={spaces} via={'in-process' if in_process else 'process'} "
-        f"seconds={time.monotonic() - started:.1f}\n")
+        f"spaces={spaces} via={'in-process' if in_process else 'process'} seconds={time.monotonic() - started:.1f}\n"
+    )
     marker.write_text(f"{GENERATOR_VERSION} {spaces}\n")
     return out
 

@@ -21,7 +21,8 @@ def write_base(root: Path, *, units: int = len(SERVICES)) -> None:
         (base / f"{SERVICES[index]}.yaml").write_text(unit_yaml(index))
     resources = "".join(f"- {SERVICES[i]}.yaml\n" for i in range(units))
     (base / "kustomization.yaml").write_text(
-        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n" + resources)
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n" + resources
+    )
 
 
 def overlay_text(space: str, override: Override, *, units: int = len(SERVICES)) -> str:
@@ -45,9 +46,14 @@ def overlay_text(space: str, override: Override, *, units: int = len(SERVICES)) 
         key, value = override.env
         lines.append("patches:")
         for name in names:
-            patch = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
-                     "spec": {"template": {"spec": {"containers": [
-                         {"name": name, "env": [{"name": key, "value": value}]}]}}}}
+            patch = {
+                "apiVersion": "apps/v1",
+                "kind": "Deployment",
+                "metadata": {"name": name},
+                "spec": {
+                    "template": {"spec": {"containers": [{"name": name, "env": [{"name": key, "value": value}]}]}}
+                },
+            }
             lines.append(f"- target:\n    kind: Deployment\n    name: {name}\n  patch: '{json.dumps(patch)}'")
     return "\n".join(lines) + "\n"
 

@@ -12,9 +12,26 @@ from dataclasses import dataclass
 BASE_SPACE = "base"
 REGISTRY = "registry.example.com/shop"
 SERVICES = (
-    "api-gateway", "auth-service", "account-service", "billing", "cart", "catalog", "checkout",
-    "currency", "email", "fraud-check", "inventory", "notification", "order-service", "payment",
-    "pricing", "recommendation", "search", "shipping", "user-profile", "web-frontend",
+    "api-gateway",
+    "auth-service",
+    "account-service",
+    "billing",
+    "cart",
+    "catalog",
+    "checkout",
+    "currency",
+    "email",
+    "fraud-check",
+    "inventory",
+    "notification",
+    "order-service",
+    "payment",
+    "pricing",
+    "recommendation",
+    "search",
+    "shipping",
+    "user-profile",
+    "web-frontend",
 )
 REGIONS = ("us-east", "us-west", "eu-west", "eu-central", "ap-south", "ap-east")
 
@@ -105,9 +122,17 @@ def unit_yaml(index: int) -> str:
     """The base manifest of service number `index` (a Deployment and its Service, ~2.3 KB)."""
     name = SERVICES[index]
     return UNIT_TEMPLATE.format(
-        name=name, registry=REGISTRY, tier=("frontend", "backend", "data")[index % 3], replicas=1 + index % 3,
-        port=8000 + index, upstream=SERVICES[(index + 1) % len(SERVICES)], cpu=100 + 50 * (index % 4),
-        cpu_limit=1 + index % 2, memory=128 * (1 + index % 4), memory_limit=256 * (1 + index % 4))
+        name=name,
+        registry=REGISTRY,
+        tier=("frontend", "backend", "data")[index % 3],
+        replicas=1 + index % 3,
+        port=8000 + index,
+        upstream=SERVICES[(index + 1) % len(SERVICES)],
+        cpu=100 + 50 * (index % 4),
+        cpu_limit=1 + index % 2,
+        memory=128 * (1 + index % 4),
+        memory_limit=256 * (1 + index % 4),
+    )
 
 
 def space_name(index: int) -> str:

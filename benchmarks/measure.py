@@ -36,8 +36,9 @@ class CommandFailed(RuntimeError):
     """A measured command exited non-zero: its timing would mean nothing."""
 
 
-def run_timed(argv: Sequence[str], *, cwd: Path | None = None, stdout: Path | None = None,
-              ok_codes: Sequence[int] = (0,)) -> Sample:
+def run_timed(
+    argv: Sequence[str], *, cwd: Path | None = None, stdout: Path | None = None, ok_codes: Sequence[int] = (0,)
+) -> Sample:
     """Run `argv` once, output discarded (or written to `stdout`), and measure it."""
     out = open(stdout, "wb") if stdout else subprocess.DEVNULL  # noqa: SIM115 - closed below
     try:
@@ -60,8 +61,11 @@ def run_timed(argv: Sequence[str], *, cwd: Path | None = None, stdout: Path | No
 def best_of(repeats: int, measure: Callable[[], Sample]) -> Sample:
     """The median of `repeats` runs (wall and CPU medians taken separately, RSS the maximum)."""
     samples = [measure() for _ in range(repeats)]
-    return Sample(statistics.median(s.wall for s in samples), statistics.median(s.cpu for s in samples),
-                  max(s.rss_mib for s in samples))
+    return Sample(
+        statistics.median(s.wall for s in samples),
+        statistics.median(s.cpu for s in samples),
+        max(s.rss_mib for s in samples),
+    )
 
 
 def run_many(commands: Sequence[Sequence[str]], *, cwd: Path | None = None) -> Sample:

@@ -16,8 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Bench Ops", "GIT_AUTHOR_EMAIL": "bench@example.com",
-    "GIT_COMMITTER_NAME": "Bench Ops", "GIT_COMMITTER_EMAIL": "bench@example.com",
+    "GIT_AUTHOR_NAME": "Bench Ops",
+    "GIT_AUTHOR_EMAIL": "bench@example.com",
+    "GIT_COMMITTER_NAME": "Bench Ops",
+    "GIT_COMMITTER_EMAIL": "bench@example.com",
 }
 
 

@@ -19,8 +19,12 @@ class Target:
     limit: float
 
     def describe(self) -> str:
-        return {"max_seconds": f"< {self.limit:g} s", "min_speedup": f">= {self.limit:g}x faster",
-                "max_ratio": f"<= {self.limit:g}x baseline", "max_rss_mib": f"< {self.limit:g} MiB"}[self.kind]
+        return {
+            "max_seconds": f"< {self.limit:g} s",
+            "min_speedup": f">= {self.limit:g}x faster",
+            "max_ratio": f"<= {self.limit:g}x baseline",
+            "max_rss_mib": f"< {self.limit:g} MiB",
+        }[self.kind]
 
     def met(self, mtx: Sample, baseline: Sample | None, *, cpu: bool = False) -> bool | None:
         """Whether the target is met on wall time (or, with `cpu`, on CPU time)."""
@@ -77,13 +81,25 @@ class Row:
 
     def as_json(self) -> dict[str, Any]:
         def sample(s: Sample | None) -> dict[str, float] | None:
-            return None if s is None else {"wall_s": round(s.wall, 4), "cpu_s": round(s.cpu, 4),
-                                           "rss_mib": round(s.rss_mib, 1)}
-        return {"name": self.name, "mtx": sample(self.mtx), "baseline_name": self.baseline_name or None,
-                "baseline": sample(self.baseline), "ratio": None if self.ratio is None else round(self.ratio, 3),
-                "target": self.target.describe() if self.target else None, "verdict": self.verdict,
-                "cpu_verdict": self.cpu_verdict,
-                "note": self.note or None, "error": self.error or None, **self.extra}
+            return (
+                None
+                if s is None
+                else {"wall_s": round(s.wall, 4), "cpu_s": round(s.cpu, 4), "rss_mib": round(s.rss_mib, 1)}
+            )
+
+        return {
+            "name": self.name,
+            "mtx": sample(self.mtx),
+            "baseline_name": self.baseline_name or None,
+            "baseline": sample(self.baseline),
+            "ratio": None if self.ratio is None else round(self.ratio, 3),
+            "target": self.target.describe() if self.target else None,
+            "verdict": self.verdict,
+            "cpu_verdict": self.cpu_verdict,
+            "note": self.note or None,
+            "error": self.error or None,
+            **self.extra,
+        }
 
 
 def _fmt(sample: Sample | None, *, rss: bool = False) -> str:
@@ -95,16 +111,24 @@ def _fmt(sample: Sample | None, *, rss: bool = False) -> str:
 
 def table(rows: list[Row], *, header: str) -> str:
     """The rows as a Markdown table (readable in a terminal, pasteable into the README)."""
-    lines = [header, "",
-             "| benchmark | mtx: wall (cpu) | baseline | baseline: wall (cpu) | ratio | target | result | on cpu |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        header,
+        "",
+        "| benchmark | mtx: wall (cpu) | baseline | baseline: wall (cpu) | ratio | target | result | on cpu |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for row in rows:
-        ratio = "-" if row.ratio is None else (f"{row.ratio:.1f}x faster" if row.ratio >= 1
-                                               else f"{1 / row.ratio:.2f}x slower")
+        ratio = (
+            "-"
+            if row.ratio is None
+            else (f"{row.ratio:.1f}x faster" if row.ratio >= 1 else f"{1 / row.ratio:.2f}x slower")
+        )
         rss = row.target is not None and row.target.kind == "max_rss_mib"
-        lines.append(f"| {row.name} | {row.error or _fmt(row.mtx, rss=rss)} | {row.baseline_name or '-'} | "
-                     f"{_fmt(row.baseline)} | {ratio} | {row.target.describe() if row.target else '-'} | "
-                     f"{row.verdict} | {row.cpu_verdict} |")
+        lines.append(
+            f"| {row.name} | {row.error or _fmt(row.mtx, rss=rss)} | {row.baseline_name or '-'} | "
+            f"{_fmt(row.baseline)} | {ratio} | {row.target.describe() if row.target else '-'} | "
+            f"{row.verdict} | {row.cpu_verdict} |"
+        )
     notes = [f"- {row.name}: {row.note}" for row in rows if row.note]
     if notes:
         lines += ["", "Notes:", *notes]

@@ -49,8 +49,12 @@ def _load() -> str:
 def _machine() -> dict[str, str]:
     kubectl = subprocess.run(["kubectl", "version", "--client"], capture_output=True, text=True, check=False)
     gitv = subprocess.run(["git", "--version"], capture_output=True, text=True, check=False)
-    return {"python": platform.python_version(), "cpus": str(os.cpu_count()), "git": gitv.stdout.strip(),
-            "kubectl": " / ".join(kubectl.stdout.split("\n")[:2]).strip()}
+    return {
+        "python": platform.python_version(),
+        "cpus": str(os.cpu_count()),
+        "git": gitv.stdout.strip(),
+        "kubectl": " / ".join(kubectl.stdout.split("\n")[:2]).strip(),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,8 +63,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--repeats", type=int, default=5, help="runs per repeatable measurement (median)")
     parser.add_argument("--only", help=f"comma-separated subset of: {', '.join(CASES)}")
-    parser.add_argument("--kustomize-sample", type=int, metavar="K",
-                        help="run kustomize on only K overlays and extrapolate the loop (default: all)")
+    parser.add_argument(
+        "--kustomize-sample",
+        type=int,
+        metavar="K",
+        help="run kustomize on only K overlays and extrapolate the loop (default: all)",
+    )
     parser.add_argument("--dir", type=Path, help="where generated repos live (default $TMPDIR/mtx-bench)")
     args = parser.parse_args(argv)
     chosen = [c.strip() for c in args.only.split(",")] if args.only else list(CASES)
@@ -82,15 +90,22 @@ def main(argv: list[str] | None = None) -> int:
             rows += CASES[name](ctx)
         except Exception as exc:  # one broken command must not hide the other figures
             rows.append(Row(name, None, error=f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"))
-    meta = {**_machine(), "spaces": str(args.spaces), "units": str(ctx.units),
-            "seconds": f"{time.monotonic() - started:.0f}", "load_average_before": load_before,
-            "load_average_after": _load()}
+    meta = {
+        **_machine(),
+        "spaces": str(args.spaces),
+        "units": str(ctx.units),
+        "seconds": f"{time.monotonic() - started:.0f}",
+        "load_average_before": load_before,
+        "load_average_after": _load(),
+    }
     if args.json:
         print(as_json(rows, meta=meta))
     else:
-        header = (f"mtx benchmarks: {args.spaces} spaces x 20 units; python {meta['python']}, {meta['cpus']} CPUs, "
-                  f"load average {load_before} before and {meta['load_average_after']} after; {meta['git']}; "
-                  f"{meta['kubectl']}")
+        header = (
+            f"mtx benchmarks: {args.spaces} spaces x 20 units; python {meta['python']}, {meta['cpus']} CPUs, "
+            f"load average {load_before} before and {meta['load_average_after']} after; {meta['git']}; "
+            f"{meta['kubectl']}"
+        )
         print(table(rows, header=header))
     return 0
 

@@ -37,8 +37,7 @@ def log_repo(repo: Path, *, commits: int = 10_000, spaces: int = 20) -> Path:
     start = 1_700_000_000
     for i in range(commits):
         space, unit = f"space-{i % spaces:02d}", SERVICES[(i // spaces) % len(SERVICES)]
-        message = (f"Run set-env-var on {space}\n\nMtx-Operation: run.set-env-var\n"
-                   f"Mtx-Unit: {space}/{unit}\n").encode()
+        message = (f"Run set-env-var on {space}\n\nMtx-Operation: run.set-env-var\nMtx-Unit: {space}/{unit}\n").encode()
         chunks.append(b"commit refs/heads/main\n")
         chunks.append(f"author {IDENT} {start + i} +0000\ncommitter {IDENT} {start + i} +0000\n".encode())
         chunks.append(_data(message))
@@ -55,9 +54,12 @@ def log_repo(repo: Path, *, commits: int = 10_000, spaces: int = 20) -> Path:
 def wide_repo(repo: Path, *, files: int = 20_000, units_per_space: int = 49) -> Path:
     """An mtx repo with `files` tracked files: spaces of `units_per_space` units plus their metadata."""
     run_mtx(["init", str(repo)], in_process=True)
-    chunks = [b"commit refs/heads/main\n",
-              f"author {IDENT} 1700000000 +0000\ncommitter {IDENT} 1700000000 +0000\n".encode(),
-              _data(b"Add many spaces\n"), b"from refs/heads/main^0\n"]
+    chunks = [
+        b"commit refs/heads/main\n",
+        f"author {IDENT} 1700000000 +0000\ncommitter {IDENT} 1700000000 +0000\n".encode(),
+        _data(b"Add many spaces\n"),
+        b"from refs/heads/main^0\n",
+    ]
     written = 0
     space_index = 0
     while written < files:
@@ -65,8 +67,9 @@ def wide_repo(repo: Path, *, files: int = 20_000, units_per_space: int = 49) -> 
         chunks.append(f"M 100644 inline spaces/{space}/.mtx/space.yaml\n".encode() + _data(SPACE_META))
         written += 1
         for u in range(min(units_per_space, files - written)):
-            body = unit_yaml(u % len(SERVICES)).replace(f"name: {SERVICES[u % len(SERVICES)]}\n",
-                                                        f"name: svc-{u:02d}\n", 1)
+            body = unit_yaml(u % len(SERVICES)).replace(
+                f"name: {SERVICES[u % len(SERVICES)]}\n", f"name: svc-{u:02d}\n", 1
+            )
             chunks.append(f"M 100644 inline spaces/{space}/svc-{u:02d}.yaml\n".encode() + _data(body.encode()))
             written += 1
         space_index += 1

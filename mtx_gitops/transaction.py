@@ -40,8 +40,12 @@ class UnitChange:
     merge_base_moved: bool = False  # the commit moves the unit's link, whether or not its content changed
 
     def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"space": self.space, "unit": self.unit, "changed": self.changed,
-                                "conflicts": [c.as_json() for c in self.conflicts]}
+        data: dict[str, Any] = {
+            "space": self.space,
+            "unit": self.unit,
+            "changed": self.changed,
+            "conflicts": [c.as_json() for c in self.conflicts],
+        }
         if self.note:
             data["note"] = self.note
         if self.merge_base_moved:
@@ -73,16 +77,26 @@ class WriteResult:
     diff: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"commit": self.commit, "branch": self.branch,
-                                "units": [u.as_json() for u in self.units], "notes": self.notes}
+        data: dict[str, Any] = {
+            "commit": self.commit,
+            "branch": self.branch,
+            "units": [u.as_json() for u in self.units],
+            "notes": self.notes,
+        }
         if self.dry_run:
             data["dry_run"] = True
             data["diff"] = self.diff
         return data
 
 
-def write(repo: Repo, build: Callable[[Snapshot], Plan], *, branch: str | None = None,
-          message: str | None = None, dry_run: bool = False) -> WriteResult:
+def write(
+    repo: Repo,
+    build: Callable[[Snapshot], Plan],
+    *,
+    branch: str | None = None,
+    message: str | None = None,
+    dry_run: bool = False,
+) -> WriteResult:
     """Run `build` on the branch tip and land its plan as exactly one commit."""
     git = repo.git
     checked_out = git.current_branch()
@@ -98,18 +112,26 @@ def write(repo: Repo, build: Callable[[Snapshot], Plan], *, branch: str | None =
             start = old if old is not None else (git.rev_parse("HEAD") if branch else None)
             snapshot = repo.snapshot_at(start)
             plan = build(snapshot)
-            files = {p: d for p, d in plan.files.items()
-                     if (blob_id(d) if d is not None else None) != snapshot.blob(p)}
+            files = {p: d for p, d in plan.files.items() if (blob_id(d) if d is not None else None) != snapshot.blob(p)}
             if dry_run or not files:
-                return WriteResult(None, target, plan.units, plan.notes, dry_run=dry_run,
-                                   diff=_diff(snapshot, files) if dry_run else "")
+                return WriteResult(
+                    None,
+                    target,
+                    plan.units,
+                    plan.notes,
+                    dry_run=dry_run,
+                    diff=_diff(snapshot, files) if dry_run else "",
+                )
             in_checkout = target == checked_out
             on_disk = gitcheckout.marks(git, files) if in_checkout else {}
             if in_checkout:
                 _check_checkout(repo, files)
-            text = format_message(message or plan.subject, operation=plan.operation,
-                                  units=[f"{u.space}/{u.unit}" for u in plan.units if u.changed or u.merge_base_moved],
-                                  extra=plan.trailers)
+            text = format_message(
+                message or plan.subject,
+                operation=plan.operation,
+                units=[f"{u.space}/{u.unit}" for u in plan.units if u.changed or u.merge_base_moved],
+                extra=plan.trailers,
+            )
             commit = git.commit_files(parent=start, changes=files, message=text, identity=identity_of(git))
             journal = _journal(repo)
             if in_checkout:
@@ -154,17 +176,27 @@ def finish_interrupted_checkout(repo: Repo) -> None:
 def _check_checkout(repo: Repo, files: dict[str, bytes | None]) -> None:
     """Refuse before writing when the checkout cannot take the new commit cleanly."""
     if gitcheckout.index_locked(repo.git):
-        raise LockedError(f"{repo.git.git_dir / 'index.lock'} exists: another git process is running "
-                          "(or crashed and left it behind; remove it if no git is running)")
+        raise LockedError(
+            f"{repo.git.git_dir / 'index.lock'} exists: another git process is running "
+            "(or crashed and left it behind; remove it if no git is running)"
+        )
     dirty = gitcheckout.dirty_paths(repo.git, files)
     if dirty:
         more = f" and {len(dirty) - 1} more" if len(dirty) > 1 else ""
-        raise DirtyCheckoutError(f"uncommitted changes to {dirty[0]}{more} would be overwritten; "
-                                 "commit or stash them first")
+        raise DirtyCheckoutError(
+            f"uncommitted changes to {dirty[0]}{more} would be overwritten; commit or stash them first"
+        )
 
 
-def _update_checkout(repo: Repo, old: str | None, commit: str, files: dict[str, bytes | None],
-                     on_disk: dict[str, gitcheckout.Mark], *, where: str) -> None:
+def _update_checkout(
+    repo: Repo,
+    old: str | None,
+    commit: str,
+    files: dict[str, bytes | None],
+    on_disk: dict[str, gitcheckout.Mark],
+    *,
+    where: str,
+) -> None:
     """Bring the changed paths of the checkout to `commit`, keeping any file the user edited meanwhile."""
     git = repo.git
     edited = gitcheckout.changed_since(git, on_disk)
@@ -177,15 +209,19 @@ def _update_checkout(repo: Repo, old: str | None, commit: str, files: dict[str, 
         else:
             gitcheckout.update_checkout(git, old, commit, files, on_disk)
     except GitError as exc:
-        raise GitError(f"committed {commit[:12]} to {where}, but updating the checkout failed "
-                       f"({exc}); run `git reset --keep {commit[:12]}`") from None
+        raise GitError(
+            f"committed {commit[:12]} to {where}, but updating the checkout failed "
+            f"({exc}); run `git reset --keep {commit[:12]}`"
+        ) from None
     # Done; an edit made while mtx was writing stays, and the next run must not force it away.
     _journal(repo).unlink(missing_ok=True)
     if edited:
         more = f" and {len(edited) - 1} more" if len(edited) > 1 else ""
-        raise DirtyCheckoutError(f"committed {commit[:12]} to {where}, but {edited[0]}{more} changed on disk "
-                                 "while mtx was writing: your version was kept (`git diff` shows it against "
-                                 "the commit)")
+        raise DirtyCheckoutError(
+            f"committed {commit[:12]} to {where}, but {edited[0]}{more} changed on disk "
+            "while mtx was writing: your version was kept (`git diff` shows it against "
+            "the commit)"
+        )
 
 
 def _diff(snapshot: Snapshot, files: dict[str, bytes | None]) -> str:
@@ -193,6 +229,7 @@ def _diff(snapshot: Snapshot, files: dict[str, bytes | None]) -> str:
     for path, data in sorted(files.items()):
         old = snapshot.read_text(path) if snapshot.blob(path) else ""
         new = data.decode("utf-8", "replace") if data is not None else ""
-        chunks.extend(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                           f"a/{path}", f"b/{path}"))
+        chunks.extend(
+            difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}")
+        )
     return "".join(chunks)

@@ -16,8 +16,10 @@ import pytest
 from mtx_gitops.cli.main import main
 
 GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Ada Ops", "GIT_AUTHOR_EMAIL": "ada@example.com",
-    "GIT_COMMITTER_NAME": "Ada Ops", "GIT_COMMITTER_EMAIL": "ada@example.com",
+    "GIT_AUTHOR_NAME": "Ada Ops",
+    "GIT_AUTHOR_EMAIL": "ada@example.com",
+    "GIT_COMMITTER_NAME": "Ada Ops",
+    "GIT_COMMITTER_EMAIL": "ada@example.com",
     "GIT_CONFIG_NOSYSTEM": "1",
 }
 
@@ -66,8 +68,14 @@ def run(*args: str, stdin: bytes = b"") -> Result:
 
 def run_process(*args: str, cwd: Path | None = None, stdin: bytes = b"") -> Result:
     """Run mtx as a separate process (as users and CI do)."""
-    done = subprocess.run([sys.executable, "-m", "mtx_gitops", *args], cwd=cwd, input=stdin,
-                          capture_output=True, env={**os.environ, **GIT_ENV}, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "mtx_gitops", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        env={**os.environ, **GIT_ENV},
+        check=False,
+    )
     return Result(done.returncode, done.stdout.decode(), done.stderr.decode())
 
 
@@ -87,8 +95,7 @@ class Mtx:
         return self(*args, "-o", "json").json
 
     def git(self, *args: str) -> str:
-        return subprocess.run(["git", *args], cwd=self.root, capture_output=True, check=True,
-                              text=True).stdout
+        return subprocess.run(["git", *args], cwd=self.root, capture_output=True, check=True, text=True).stdout
 
     def head(self) -> str:
         return self.git("rev-parse", "HEAD").strip()
@@ -98,8 +105,11 @@ class Mtx:
 
     def fingerprint(self) -> tuple[str, str, str]:
         """Branch tip, index and working tree state: what a failed command must leave untouched."""
-        return (self.git("rev-parse", "HEAD"), self.git("ls-files", "-s"),
-                self.git("status", "--porcelain", "--untracked-files=all"))
+        return (
+            self.git("rev-parse", "HEAD"),
+            self.git("ls-files", "-s"),
+            self.git("status", "--porcelain", "--untracked-files=all"),
+        )
 
 
 @pytest.fixture

@@ -21,8 +21,11 @@ IMAGE = "spec.template.spec.containers[name=trade-service].image"
 def build_seven_stages(m: Mtx) -> None:
     """Stages 1-7 of the guide, compressed: every kind of operation leaves its trailers."""
     build_stage_3(m)
-    container = {"name": "trade-service", "image": f"{IMAGES}/trade-service:v2",
-                 "env": [{"name": "TRADING_ALGORITHM", "value": "quantum"}]}
+    container = {
+        "name": "trade-service",
+        "image": f"{IMAGES}/trade-service:v2",
+        "env": [{"name": "TRADING_ALGORITHM", "value": "quantum"}],
+    }
     env = {"spec": {"template": {"spec": {"containers": [container]}}}}
     m("unit", "update", "trade-service", "--space", "traderx-base", "--patch", json.dumps(env))
     m("unit", "update", "--space", "traderx-prod-*", "--upgrade")
@@ -44,8 +47,18 @@ def test_log_after_the_seven_stages_shows_each_operation_with_its_units(mtx: Mtx
     log = mtx.json("log")
     assert len(log) == mtx.commits()
     assert log[0]["commit"] == mtx.head() and log[-1]["operation"] == "repo.init"
-    assert set(log[0]) >= {"commit", "author", "date", "operation", "units", "changeset", "source", "conflicts",
-                           "message", "subject"}
+    assert set(log[0]) >= {
+        "commit",
+        "author",
+        "date",
+        "operation",
+        "units",
+        "changeset",
+        "source",
+        "conflicts",
+        "message",
+        "subject",
+    }
     assert log[0]["author"] == "Ada Ops"
     merge, env, applied, scale, upgrade = log[:5]
     assert merge["operation"] == "unit.merge" and units_of(merge) == [(ASIA, "trade-service")]
@@ -64,8 +77,17 @@ def test_log_after_the_seven_stages_shows_each_operation_with_its_units(mtx: Mtx
 def test_linked_copies_record_their_upstream_as_the_source(mtx: Mtx) -> None:
     build_stage_3(mtx)
     mtx("space", "create", "traderx-dr")
-    mtx("unit", "create", "trade-service", "--space", "traderx-dr", "--upstream-space", EU,
-        "--upstream-unit", "trade-service")
+    mtx(
+        "unit",
+        "create",
+        "trade-service",
+        "--space",
+        "traderx-dr",
+        "--upstream-space",
+        EU,
+        "--upstream-unit",
+        "trade-service",
+    )
     log = mtx.json("log")
     creates = [e for e in log if e["operation"] == "unit.create"]
 
@@ -80,8 +102,13 @@ def test_log_filters_by_space_and_unit_from_the_trailers(mtx: Mtx) -> None:
     build_seven_stages(mtx)
     eu = mtx.json("log", "--space", EU)
     assert eu and all(any(s == EU for s, _ in units_of(e)) for e in eu)
-    assert [e["operation"] for e in eu] == ["run.set-env-var", "run.set-replicas", "unit.upgrade", "unit.update",
-                                             "unit.create"]
+    assert [e["operation"] for e in eu] == [
+        "run.set-env-var",
+        "run.set-replicas",
+        "unit.upgrade",
+        "unit.update",
+        "unit.create",
+    ]
     reference = mtx.json("log", "--space", US, "--unit", "reference-data")
     assert [e["operation"] for e in reference] == ["changeset.apply", "unit.create"]
     assert len(mtx.json("log", "-n", "2")) == 2
@@ -95,7 +122,9 @@ def test_deleting_a_space_reports_and_logs_every_unit_it_deleted(mtx: Mtx) -> No
     build_stage_3(mtx)
     deleted = mtx.json("space", "delete", EU, "--force")
     assert [(u["space"], u["unit"], u["changed"]) for u in deleted["units"]] == [
-        (EU, "reference-data", True), (EU, "trade-service", True)]
+        (EU, "reference-data", True),
+        (EU, "trade-service", True),
+    ]
     assert "2 unit(s) changed" in mtx("space", "delete", US, "--force").out
     message = mtx.git("log", "-1", "--format=%B", "HEAD~1")
     assert f"Mtx-Unit: {EU}/reference-data" in message and f"Mtx-Unit: {EU}/trade-service" in message
@@ -111,12 +140,17 @@ def test_log_records_conflicts_and_commits_made_by_hand(mtx: Mtx) -> None:
     path.write_text(path.read_text() + "# reviewed by hand\n")
     mtx.git("commit", "-qam", "Review reference-data by hand")
     by_hand, upgrade = mtx.json("log")[:2]
-    assert by_hand["operation"] is None and by_hand["units"] == [] and by_hand["subject"] == \
-        "Review reference-data by hand"
+    assert (
+        by_hand["operation"] is None
+        and by_hand["units"] == []
+        and by_hand["subject"] == "Review reference-data by hand"
+    )
     conflicts = {c["unit"]: c for c in upgrade["conflicts"]}
     assert set(conflicts) == {f"{r}/trade-service" for r in (US, EU, ASIA)}
-    assert conflicts[f"{EU}/trade-service"].items() >= {"path": REPLICAS, "base": 1, "upstream": 4, "local": 5,
-                                                          "resolution": "local"}.items()
+    assert (
+        conflicts[f"{EU}/trade-service"].items()
+        >= {"path": REPLICAS, "base": 1, "upstream": 4, "local": 5, "resolution": "local"}.items()
+    )
 
 
 def test_log_reads_history_in_one_git_pass(mtx: Mtx, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -152,8 +186,13 @@ def add_commits(m: Mtx, count: int) -> None:
 def test_unit_history_lists_the_commits_that_touched_the_unit(mtx: Mtx) -> None:
     build_seven_stages(mtx)
     history = mtx.json("unit", "history", "trade-service", "--space", EU)
-    assert [e["operation"] for e in history] == ["run.set-env-var", "run.set-replicas", "unit.upgrade",
-                                                  "unit.update", "unit.create"]
+    assert [e["operation"] for e in history] == [
+        "run.set-env-var",
+        "run.set-replicas",
+        "unit.upgrade",
+        "unit.update",
+        "unit.create",
+    ]
     assert mtx("unit", "history", "nothing", "--space", EU, ok=False).code == 1
 
 

@@ -53,8 +53,10 @@ def test_bad_manifests_are_refused_with_one_line(mtx: Mtx, tmp_path: Path, case:
 def test_invalid_slugs_are_rejected_before_any_file_is_touched(mtx: Mtx, tmp_path: Path, name: str) -> None:
     (tmp_path / "ok.yaml").write_bytes(GOOD)
     before = mtx.fingerprint()
-    for args in (("space", "create", name), ("unit", "create", name or "", str(tmp_path / "ok.yaml"),
-                                               "--space", "traderx")):
+    for args in (
+        ("space", "create", name),
+        ("unit", "create", name or "", str(tmp_path / "ok.yaml"), "--space", "traderx"),
+    ):
         result = mtx(*args, ok=False)
         assert result.code == 2, (args, result.err)
         assert result.err.count("\n") == 1
@@ -81,8 +83,9 @@ def test_unknown_things_are_refused(mtx: Mtx, tmp_path: Path) -> None:
     assert mtx.fingerprint() == before
 
 
-@pytest.mark.parametrize("patch", ['{"spec": ', "[1, 2]", '"just a string"', '{"metadata": null}',
-                                   '{"apiVersion": null}'])
+@pytest.mark.parametrize(
+    "patch", ['{"spec": ', "[1, 2]", '"just a string"', '{"metadata": null}', '{"apiVersion": null}']
+)
 def test_invalid_patches_exit_2(mtx: Mtx, patch: str) -> None:
     build_stage_1(mtx)
     before = mtx.fingerprint()
@@ -96,10 +99,14 @@ def test_invalid_patches_exit_2(mtx: Mtx, patch: str) -> None:
     ("ops", "names"),
     [
         ('[{"op":"replace","path":"/nope/x","value":1}]', "operation 1 (replace /nope/x): /nope does not exist"),
-        ('[{"op":"replace","path":"/spec/replicas","value":2},{"op":"test","path":"/spec","value":1}]',
-         "operation 2 (test /spec): the value at /spec is not the tested value"),
-        ('[{"op":"move","from":"/spec/gone","path":"/spec/x"}]',
-         "operation 1 (move /spec/x): from: /spec/gone does not exist"),
+        (
+            '[{"op":"replace","path":"/spec/replicas","value":2},{"op":"test","path":"/spec","value":1}]',
+            "operation 2 (test /spec): the value at /spec is not the tested value",
+        ),
+        (
+            '[{"op":"move","from":"/spec/gone","path":"/spec/x"}]',
+            "operation 1 (move /spec/x): from: /spec/gone does not exist",
+        ),
     ],
 )
 def test_a_failed_json_patch_names_the_operation_not_the_document(mtx: Mtx, ops: str, names: str) -> None:
@@ -116,8 +123,9 @@ def test_dirty_checkout_in_the_way_is_refused(mtx: Mtx) -> None:
     path = mtx.root / "spaces/traderx/reference-data.yaml"
     path.write_text(path.read_text() + "# my local edit\n")
     before = mtx.fingerprint()
-    result = mtx("unit", "update", "reference-data", "--space", "traderx", "--patch",
-                 '{"spec":{"replicas":2}}', ok=False)
+    result = mtx(
+        "unit", "update", "reference-data", "--space", "traderx", "--patch", '{"spec":{"replicas":2}}', ok=False
+    )
     assert result.code == 1 and "uncommitted changes" in result.err
     assert mtx.fingerprint() == before
     assert path.read_text().endswith("# my local edit\n")
@@ -127,8 +135,9 @@ def test_stale_index_lock_is_refused_cleanly(mtx: Mtx) -> None:
     build_stage_1(mtx)
     (mtx.root / ".git/index.lock").write_text("")
     head = mtx.head()
-    result = mtx("unit", "update", "reference-data", "--space", "traderx", "--patch",
-                 '{"spec":{"replicas":2}}', ok=False)
+    result = mtx(
+        "unit", "update", "reference-data", "--space", "traderx", "--patch", '{"spec":{"replicas":2}}', ok=False
+    )
     assert result.code == 1 and "index.lock" in result.err
     assert mtx.head() == head
 
@@ -168,9 +177,21 @@ def test_a_unit_named_explicitly_that_is_in_no_selected_space_is_not_found(mtx: 
 def test_globs_and_where_that_match_nothing_change_nothing_and_succeed(mtx: Mtx) -> None:
     build_stage_1(mtx)
     before = mtx.fingerprint()
-    for args in (("run", "set-replicas", "--replicas", "3", "--space", "nothing-*"),
-                 ("run", "set-replicas", "--replicas", "3", "--space", "*", "--where", "spec.replicas > 99"),
-                 ("run", "set-replicas", "--replicas", "3", "--space", "*", "--unit", "reference-data",
-                  "--where", "spec.replicas > 99")):
+    for args in (
+        ("run", "set-replicas", "--replicas", "3", "--space", "nothing-*"),
+        ("run", "set-replicas", "--replicas", "3", "--space", "*", "--where", "spec.replicas > 99"),
+        (
+            "run",
+            "set-replicas",
+            "--replicas",
+            "3",
+            "--space",
+            "*",
+            "--unit",
+            "reference-data",
+            "--where",
+            "spec.replicas > 99",
+        ),
+    ):
         assert mtx.json(*args)["commit"] is None
     assert mtx.fingerprint() == before

@@ -22,13 +22,17 @@ def test_a_failed_upgrade_names_its_conflicts_as_json(mtx: Mtx) -> None:
     assert as_json.err == table.err and as_json.err.count("\n") == 1
     assert as_json.json["error"] == table.err.removeprefix("error: ").strip()
     assert sorted((c["space"], c["unit"], c["path"], c["local"]) for c in as_json.json["conflicts"]) == sorted(
-        (f"traderx-prod-{region}", "trade-service", "spec.replicas", count) for region, count in REGIONS.items())
+        (f"traderx-prod-{region}", "trade-service", "spec.replicas", count) for region, count in REGIONS.items()
+    )
     assert mtx.fingerprint() == before
 
 
 def test_merge_file_on_conflict_fail_names_its_conflicts_as_json(tmp_path: Path) -> None:
-    sides = {"original": "replicas: 1\nimage: a\n", "updated": "replicas: 4\nimage: b\n",
-             "local": "replicas: 5\nimage: a\n"}
+    sides = {
+        "original": "replicas: 1\nimage: a\n",
+        "updated": "replicas: 4\nimage: b\n",
+        "local": "replicas: 5\nimage: a\n",
+    }
     for name, text in sides.items():
         (tmp_path / f"{name}.yaml").write_text(text)
     files = [str(tmp_path / f"{name}.yaml") for name in sides]
@@ -39,7 +43,8 @@ def test_merge_file_on_conflict_fail_names_its_conflicts_as_json(tmp_path: Path)
     assert refused.code == plain.code == 1 and plain.out == "" and refused.err == plain.err
     assert refused.json["error"].startswith("1 conflict(s): replicas")
     assert [(c["path"], c["base"], c["upstream"], c["local"]) for c in refused.json["conflicts"]] == [
-        ("replicas", 1, 4, 5)]
+        ("replicas", 1, 4, 5)
+    ]
     assert (tmp_path / "local.yaml").read_text() == sides["local"]
 
 

@@ -13,8 +13,11 @@ from tests.test_stages_1_to_3 import build_stage_1
 def untouched(m: Mtx) -> tuple[object, ...]:
     """Everything a dry run must leave as it was: branches, HEAD, index, working tree, changeset state."""
     state = m.root / ".git/mtx"
-    changesets = sorted((p.relative_to(state).as_posix(), p.read_text()) for p in state.rglob("*")
-                        if p.is_file() and p.relative_to(state).parts[0] in ("changeset", "changesets"))
+    changesets = sorted(
+        (p.relative_to(state).as_posix(), p.read_text())
+        for p in state.rglob("*")
+        if p.is_file() and p.relative_to(state).parts[0] in ("changeset", "changesets")
+    )
     return m.fingerprint(), m.git("for-each-ref"), m.git("symbolic-ref", "HEAD"), changesets
 
 
@@ -71,7 +74,9 @@ def test_changeset_abort_dry_run_shows_what_it_would_drop_and_keeps_it(mtx: Mtx)
     dry = mtx.json("changeset", "abort", "market-data-v2", "--dry-run")
     assert dry["dry_run"] is True and dry["aborted"] is False and dry["tip"] == tip
     assert [(u["space"], u["unit"]) for u in dry["units"]] == [
-        ("traderx-prod-us", "reference-data"), ("traderx-prod-us", "trade-service")]
+        ("traderx-prod-us", "reference-data"),
+        ("traderx-prod-us", "trade-service"),
+    ]
     table = mtx("changeset", "abort", "--dry-run").out
     assert f"would abort changeset market-data-v2: delete branch {BRANCH} at {tip[:12]}" in table
     assert "drop 2 staged unit(s); nothing written" in table

@@ -43,8 +43,14 @@ def text(m: Mtx, space: str, unit: str) -> str:
 
 def test_an_upgrade_merges_and_rewrites_each_distinct_copy_once(mtx: Mtx, monkeypatch: pytest.MonkeyPatch) -> None:
     copies(mtx)
-    patch = {"spec": {"replicas": 3, "template": {"spec": {"containers": [
-        {"name": "trade-service", "image": "ghcr.io/finos/traderx/trade-service:v2"}]}}}}
+    patch = {
+        "spec": {
+            "replicas": 3,
+            "template": {
+                "spec": {"containers": [{"name": "trade-service", "image": "ghcr.io/finos/traderx/trade-service:v2"}]}
+            },
+        }
+    }
     mtx("unit", "update", "trade-service", "--space", "traderx-base", "--patch", json.dumps(patch))
     merges = counting(monkeypatch, upgrade, "merge_documents")
     rewrites = counting(monkeypatch, yamlio, "rewrite")

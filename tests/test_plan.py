@@ -11,9 +11,21 @@ from tests.test_stages_1_to_3 import REGIONS, build_stage_3
 PROD = [f"traderx-prod-{region}" for region in ("asia", "eu", "us")]
 IMAGE = "spec.template.spec.containers[name=trade-service].image"
 ALGORITHM = "spec.template.spec.containers[name=trade-service].env[name=TRADING_ALGORITHM].value"
-V2 = {"spec": {"template": {"spec": {"containers": [{
-    "name": "trade-service", "image": "ghcr.io/finos/traderx/trade-service:v2",
-    "env": [{"name": "TRADING_ALGORITHM", "value": "quantum"}]}]}}}}
+V2 = {
+    "spec": {
+        "template": {
+            "spec": {
+                "containers": [
+                    {
+                        "name": "trade-service",
+                        "image": "ghcr.io/finos/traderx/trade-service:v2",
+                        "env": [{"name": "TRADING_ALGORITHM", "value": "quantum"}],
+                    }
+                ]
+            }
+        }
+    }
+}
 
 
 def upgrade_branch(m: Mtx) -> None:
@@ -27,16 +39,27 @@ def test_plan_of_an_upgrade_branch_shows_three_spaces_with_their_changed_fields(
     upgrade_branch(mtx)
     plan = mtx.json("plan", "--base", "main", "--head", "up", "--format", "json")
     assert [s["space"] for s in plan["spaces"]] == PROD
-    assert plan["summary"] | {} == {"spaces": 3, "units_added": 0, "units_changed": 3, "units_removed": 0,
-                                    "fields_changed": 6, "upgrades_pending": 0, "conflicts": 0}
+    assert plan["summary"] | {} == {
+        "spaces": 3,
+        "units_added": 0,
+        "units_changed": 3,
+        "units_removed": 0,
+        "fields_changed": 6,
+        "upgrades_pending": 0,
+        "conflicts": 0,
+    }
     for space in plan["spaces"]:
         [unit] = space["changed"]
-        assert unit["unit"] == "trade-service" and unit["link_changed"] and unit["upstream"] == \
-            "traderx-base/trade-service"
+        assert (
+            unit["unit"] == "trade-service"
+            and unit["link_changed"]
+            and unit["upstream"] == "traderx-base/trade-service"
+        )
         fields = {f["path"]: (f["old"], f["new"]) for f in unit["fields"]}
-        assert fields == {IMAGE: ("ghcr.io/finos/traderx/trade-service:latest",
-                                  "ghcr.io/finos/traderx/trade-service:v2"),
-                          ALGORITHM: ("standard", "quantum")}
+        assert fields == {
+            IMAGE: ("ghcr.io/finos/traderx/trade-service:latest", "ghcr.io/finos/traderx/trade-service:v2"),
+            ALGORITHM: ("standard", "quantum"),
+        }
     assert plan["merge_base"] == mtx.git("rev-parse", "main").strip()
 
 
@@ -61,11 +84,11 @@ def test_plan_of_a_base_change_lists_the_upgrades_it_leaves_pending(mtx: Mtx) ->
     assert set(spaces) == {"traderx-base", *PROD}
     assert [u["unit"] for u in spaces["traderx-base"]["changed"]] == ["trade-service"]
     for space in PROD:
-        assert spaces[space]["upgrades_pending"] == [{"unit": "trade-service",
-                                                      "upstream": "traderx-base/trade-service"}]
+        assert spaces[space]["upgrades_pending"] == [
+            {"unit": "trade-service", "upstream": "traderx-base/trade-service"}
+        ]
         assert spaces[space]["changed"] == []
-    assert "Upgrades pending: `trade-service` (from traderx-base/trade-service)" in \
-        mtx("plan", "--base", start).out
+    assert "Upgrades pending: `trade-service` (from traderx-base/trade-service)" in mtx("plan", "--base", start).out
 
 
 def test_plan_reports_added_spaces_targets_and_recorded_conflicts(mtx: Mtx) -> None:
@@ -104,14 +127,36 @@ def test_plan_refuses_unknown_revisions_and_formats(mtx: Mtx) -> None:
 def test_plan_markdown_groups_spaces_that_changed_the_same_way_when_there_are_many() -> None:
     from mtx_gitops.ops.plan_markdown import plan_markdown
 
-    change = {"unit": "trade-service", "link_changed": True, "upstream": "traderx-base/trade-service",
-              "fields": [{"document": "apps/Deployment//trade-service", "path": IMAGE, "old": "a:1", "new": "a:2"}]}
-    spaces = [{"space": f"traderx-prod-{i:03d}", "target": f"cluster-{i % 3}", "status": "changed", "added": [],
-               "changed": [change], "removed": [], "metadata": None, "upgrades_pending": [], "conflicts": []}
-              for i in range(300)]
+    change = {
+        "unit": "trade-service",
+        "link_changed": True,
+        "upstream": "traderx-base/trade-service",
+        "fields": [{"document": "apps/Deployment//trade-service", "path": IMAGE, "old": "a:1", "new": "a:2"}],
+    }
+    spaces = [
+        {
+            "space": f"traderx-prod-{i:03d}",
+            "target": f"cluster-{i % 3}",
+            "status": "changed",
+            "added": [],
+            "changed": [change],
+            "removed": [],
+            "metadata": None,
+            "upgrades_pending": [],
+            "conflicts": [],
+        }
+        for i in range(300)
+    ]
     spaces[7] = {**spaces[7], "changed": [{**change, "fields": [{**change["fields"][0], "new": "a:3"}]}]}
-    summary = {"spaces": 300, "units_added": 0, "units_changed": 300, "units_removed": 0, "fields_changed": 300,
-               "upgrades_pending": 0, "conflicts": 0}
+    summary = {
+        "spaces": 300,
+        "units_added": 0,
+        "units_changed": 300,
+        "units_removed": 0,
+        "fields_changed": 300,
+        "upgrades_pending": 0,
+        "conflicts": 0,
+    }
     markdown = plan_markdown({"base": "main", "head": "up", "summary": summary, "spaces": spaces})
     assert markdown.count("<details>") == 2
     assert "<b>299 spaces</b> with the same change" in markdown and "<b>traderx-prod-007</b>" in markdown

@@ -96,8 +96,9 @@ def test_spaces_units_and_links_follow_the_path_roles(odd_repo: Mtx) -> None:
             layout.setdefault(role.space, [])
         elif role.role == "unit" and role.ref:
             layout.setdefault(role.ref.space, []).append(role.ref.unit)
-    assert {name: snap.unit_names(name) for name in snap.space_names()} == \
-        {name: sorted(units) for name, units in sorted(layout.items())}
+    assert {name: snap.unit_names(name) for name in snap.space_names()} == {
+        name: sorted(units) for name, units in sorted(layout.items())
+    }
     assert set(snap.links) == {r.ref for r in roles if r.role == "link" and r.ref and snap.has_unit(r.ref)}
 
 
@@ -108,6 +109,7 @@ def _record_listings(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
         def wrapper(git: Any, commit: str, paths: Sequence[str], **options: Any) -> Any:
             calls.append(list(paths))
             return original(git, commit, paths, **options)
+
         return wrapper
 
     monkeypatch.setattr(store_tree, "list_tree", recorded(gittree.list_tree))
@@ -122,8 +124,7 @@ def test_rendering_one_space_lists_only_that_space(odd_repo: Mtx, monkeypatch: p
     assert calls == [["mtx.yaml", "spaces/traderx-prod-us/"]]
 
 
-def test_a_linked_unit_lists_its_space_and_its_upstream_space(odd_repo: Mtx,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_linked_unit_lists_its_space_and_its_upstream_space(odd_repo: Mtx, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _record_listings(monkeypatch)
     unit = odd_repo.json("unit", "get", "trade-service", "--space", "traderx-prod-asia")
     assert unit["upstream"] == {"space": "traderx-base", "unit": "trade-service"}

@@ -47,9 +47,14 @@ def test_stage_6_two_images_land_as_one_commit(mtx: Mtx) -> None:
     shown = mtx.json("changeset", "show", "market-data-v2")
     assert [(u["space"], u["unit"]) for u in shown["units"]] == [(US, "reference-data"), (US, "trade-service")]
     fields = shown["units"][1]["fields"]
-    assert fields == [{"document": "apps/Deployment//trade-service",
-                       "path": "spec.template.spec.containers[name=trade-service].image",
-                       "old": f"{IMAGES}/trade-service:latest", "new": f"{IMAGES}/trade-service:v2"}]
+    assert fields == [
+        {
+            "document": "apps/Deployment//trade-service",
+            "path": "spec.template.spec.containers[name=trade-service].image",
+            "old": f"{IMAGES}/trade-service:latest",
+            "new": f"{IMAGES}/trade-service:v2",
+        }
+    ]
     assert len(shown["commits"]) == 2 and shown["target_moved"] is False
 
     applied = mtx.json("changeset", "apply", "market-data-v2")
@@ -70,8 +75,17 @@ def test_stage_6_two_images_land_as_one_commit(mtx: Mtx) -> None:
 
 def test_apply_lands_one_commit_on_top_when_main_moved_elsewhere(mtx: Mtx) -> None:
     staged_market_data_v2(mtx)
-    mtx("unit", "update", "trade-service", "--space", "traderx-prod-eu", "--branch", "main",
-        "--patch", '{"spec":{"replicas":4}}')
+    mtx(
+        "unit",
+        "update",
+        "trade-service",
+        "--space",
+        "traderx-prod-eu",
+        "--branch",
+        "main",
+        "--patch",
+        '{"spec":{"replicas":4}}',
+    )
     moved = mtx.head()
     assert mtx.json("changeset", "show", "market-data-v2")["target_moved"] is True
     mtx("changeset", "apply", "market-data-v2")
@@ -109,8 +123,15 @@ def test_apply_refuses_when_main_changed_the_same_field_differently(mtx: Mtx) ->
 
 def test_an_upgrade_staged_in_a_changeset_lands_as_one_commit(mtx: Mtx) -> None:
     build_stage_3(mtx)
-    mtx("unit", "update", "trade-service", "--space", "traderx-base", "--patch",
-        '{"spec":{"minReadySeconds":9,"replicas":4}}')
+    mtx(
+        "unit",
+        "update",
+        "trade-service",
+        "--space",
+        "traderx-base",
+        "--patch",
+        '{"spec":{"minReadySeconds":9,"replicas":4}}',
+    )
     mtx("changeset", "create", "upgrade-prod")
     mtx("unit", "update", "--space", "traderx-prod-*", "--upgrade")
     assert mtx.json("unit", "list", "--space", "traderx-prod-*", "--where", "UpgradeNeeded = true", "--no-data")
@@ -125,8 +146,9 @@ def test_an_upgrade_staged_in_a_changeset_lands_as_one_commit(mtx: Mtx) -> None:
         assert data["spec"]["replicas"] == count and data["spec"]["minReadySeconds"] == 9
     [applied] = mtx.json("log", "-n", "1")
     assert applied["changeset"] == "upgrade-prod" and len(applied["units"]) == 3
-    assert sorted(c["unit"] for c in applied["conflicts"]) == [f"traderx-prod-{r}/trade-service"
-                                                                for r in ("asia", "eu", "us")]
+    assert sorted(c["unit"] for c in applied["conflicts"]) == [
+        f"traderx-prod-{r}/trade-service" for r in ("asia", "eu", "us")
+    ]
 
 
 def test_changeset_option_stages_into_a_named_changeset(mtx: Mtx) -> None:

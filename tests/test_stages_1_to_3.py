@@ -23,8 +23,15 @@ def build_stage_3(m: Mtx) -> None:
     for region, count in REGIONS.items():
         m("space", "create", f"traderx-prod-{region}", "--label", f"region={region}")
         m("unit", "create", "--space", f"traderx-prod-{region}", "--upstream-space", "traderx-base")
-        m("unit", "update", "trade-service", "--space", f"traderx-prod-{region}",
-          "--patch", f'{{"spec":{{"replicas":{count}}}}}')
+        m(
+            "unit",
+            "update",
+            "trade-service",
+            "--space",
+            f"traderx-prod-{region}",
+            "--patch",
+            f'{{"spec":{{"replicas":{count}}}}}',
+        )
 
 
 def test_stage_1_one_space_one_unit_each_one_commit(mtx: Mtx) -> None:
@@ -33,12 +40,15 @@ def test_stage_1_one_space_one_unit_each_one_commit(mtx: Mtx) -> None:
     assert mtx.commits() == start + 2
     unit = mtx.json("unit", "get", "reference-data", "--space", "traderx")
     assert unit["kinds"] == ["Deployment", "Service"]
-    assert unit["data"]["spec"]["template"]["spec"]["containers"][0]["image"] == \
-        "ghcr.io/finos/traderx/reference-data:latest"
+    assert (
+        unit["data"]["spec"]["template"]["spec"]["containers"][0]["image"]
+        == "ghcr.io/finos/traderx/reference-data:latest"
+    )
     assert unit["upstream"] is None and unit["upgrade_needed"] is False
     assert unit["revision"] == mtx.head()
-    assert (mtx.root / "spaces/traderx/reference-data.yaml").read_text() == \
-        (mtx.root / "base/reference-data.yaml").read_text()
+    assert (mtx.root / "spaces/traderx/reference-data.yaml").read_text() == (
+        mtx.root / "base/reference-data.yaml"
+    ).read_text()
 
 
 def test_stage_2_promotion_by_copy(mtx: Mtx) -> None:
@@ -52,8 +62,10 @@ def test_stage_2_promotion_by_copy(mtx: Mtx) -> None:
     assert mtx.commits() == before + 3
     listed = mtx.json("unit", "list", "--space", "traderx-*")
     assert [(u["space"], u["unit"]) for u in listed] == [
-        ("traderx-dev", "reference-data"), ("traderx-prod", "reference-data"),
-        ("traderx-staging", "reference-data")]
+        ("traderx-dev", "reference-data"),
+        ("traderx-prod", "reference-data"),
+        ("traderx-staging", "reference-data"),
+    ]
     assert "Mtx-Source: traderx-staging/reference-data" in mtx.git("log", "-1", "--format=%B")
 
 
@@ -97,8 +109,17 @@ def test_a_patch_changes_one_line_and_keeps_comments(mtx: Mtx) -> None:
 def test_branch_option_commits_elsewhere_and_leaves_checkout_alone(mtx: Mtx) -> None:
     build_stage_1(mtx)
     head = mtx.head()
-    mtx("unit", "update", "reference-data", "--space", "traderx", "--patch", '{"spec":{"replicas":2}}',
-        "--branch", "scale-up")
+    mtx(
+        "unit",
+        "update",
+        "reference-data",
+        "--space",
+        "traderx",
+        "--patch",
+        '{"spec":{"replicas":2}}',
+        "--branch",
+        "scale-up",
+    )
     assert mtx.head() == head
     assert "replicas: 1" in (mtx.root / "spaces/traderx/reference-data.yaml").read_text()
     on_branch = mtx.json("unit", "get", "reference-data", "--space", "traderx", "--branch", "scale-up")
@@ -108,8 +129,9 @@ def test_branch_option_commits_elsewhere_and_leaves_checkout_alone(mtx: Mtx) -> 
 def test_dry_run_shows_the_diff_and_writes_nothing(mtx: Mtx) -> None:
     build_stage_1(mtx)
     before = mtx.fingerprint()
-    result = mtx.json("unit", "update", "reference-data", "--space", "traderx", "--dry-run",
-                      "--patch", '{"spec":{"replicas":7}}')
+    result = mtx.json(
+        "unit", "update", "reference-data", "--space", "traderx", "--dry-run", "--patch", '{"spec":{"replicas":7}}'
+    )
     assert result["commit"] is None and "+  replicas: 7" in result["diff"]
     assert mtx.fingerprint() == before
 
@@ -144,8 +166,12 @@ def test_target_create_refuses_an_existing_target_and_update_changes_it(mtx: Mtx
     mtx("target", "update", "prod-us", "--kind", "kubernetes", "--kubeconfig", "${KUBECONFIG_PROD_US}")
     mtx("target", "update", "prod-us", "--context", "us-east")
     targets = {t.pop("target"): t for t in mtx.json("target", "list")}
-    assert targets["prod-us"] == {"kind": "kubernetes", "kubeconfig": "${KUBECONFIG_PROD_US}",
-                                  "context": "us-east", "spaces": []}
+    assert targets["prod-us"] == {
+        "kind": "kubernetes",
+        "kubeconfig": "${KUBECONFIG_PROD_US}",
+        "context": "us-east",
+        "spaces": [],
+    }
     assert targets["local"] == {"kind": "directory", "path": "out", "spaces": []}
     missing = mtx("target", "update", "prod-eu", "--path", "out/eu", ok=False)
     assert missing.code == 1 and "target 'prod-eu' is not defined" in missing.err

@@ -20,9 +20,24 @@ def env(m: Mtx, space: str) -> dict[str, str]:
 
 
 def update_base(m: Mtx) -> None:
-    patch = {"spec": {"template": {"spec": {"containers": [{
-        "name": "trade-service", "image": "ghcr.io/finos/traderx/trade-service:v2",
-        "env": [{"name": "TRADING_ALGORITHM", "value": "quantum"}, {"name": "TRADE_TIMEOUT", "value": "60s"}]}]}}}}
+    patch = {
+        "spec": {
+            "template": {
+                "spec": {
+                    "containers": [
+                        {
+                            "name": "trade-service",
+                            "image": "ghcr.io/finos/traderx/trade-service:v2",
+                            "env": [
+                                {"name": "TRADING_ALGORITHM", "value": "quantum"},
+                                {"name": "TRADE_TIMEOUT", "value": "60s"},
+                            ],
+                        }
+                    ]
+                }
+            }
+        }
+    }
     m("unit", "update", "trade-service", "--space", "traderx-base", "--patch", json.dumps(patch))
 
 
@@ -34,8 +49,7 @@ def test_stage_4_push_upgrade_keeps_regional_replicas(mtx: Mtx) -> None:
     before = mtx.commits()
     result = mtx.json("unit", "update", "--upgrade", "--space", "traderx-prod-*")
     assert mtx.commits() == before + 1
-    assert sorted(u["space"] for u in result["units"] if u["changed"]) == sorted(
-        f"traderx-prod-{r}" for r in REGIONS)
+    assert sorted(u["space"] for u in result["units"] if u["changed"]) == sorted(f"traderx-prod-{r}" for r in REGIONS)
     assert all(not u["conflicts"] for u in result["units"])
     for region, count in REGIONS.items():
         space = f"traderx-prod-{region}"
@@ -54,11 +68,16 @@ def test_stage_4_upgrade_diff_touches_only_the_changed_lines(mtx: Mtx) -> None:
     mtx("unit", "update", "--upgrade", "--space", "traderx-prod-us")
     diff = mtx.git("diff", "HEAD~1", "--unified=0", "--", "spaces/traderx-prod-us/trade-service.yaml")
     changed = [ln for ln in diff.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
-    assert sorted(changed) == sorted([
-        "-        image: ghcr.io/finos/traderx/trade-service:latest",
-        "+        image: ghcr.io/finos/traderx/trade-service:v2",
-        "-          value: standard", "+          value: quantum",
-        "-          value: 30s", "+          value: 60s"])
+    assert sorted(changed) == sorted(
+        [
+            "-        image: ghcr.io/finos/traderx/trade-service:latest",
+            "+        image: ghcr.io/finos/traderx/trade-service:v2",
+            "-          value: standard",
+            "+          value: quantum",
+            "-          value: 30s",
+            "+          value: 60s",
+        ]
+    )
 
 
 def test_conflicts_are_reported_and_resolved_by_policy(mtx: Mtx) -> None:
@@ -70,8 +89,16 @@ def test_conflicts_are_reported_and_resolved_by_policy(mtx: Mtx) -> None:
     assert mtx.fingerprint() == before
     result = mtx.json("unit", "update", "--upgrade", "--space", "traderx-prod-*")
     conflicts = {u["space"]: u["conflicts"] for u in result["units"]}
-    assert conflicts["traderx-prod-eu"] == [{"path": "spec.replicas", "base": 1, "upstream": 4, "local": 5,
-                                             "resolution": "local", "document": "apps/Deployment//trade-service"}]
+    assert conflicts["traderx-prod-eu"] == [
+        {
+            "path": "spec.replicas",
+            "base": 1,
+            "upstream": 4,
+            "local": 5,
+            "resolution": "local",
+            "document": "apps/Deployment//trade-service",
+        }
+    ]
     assert replicas(mtx, "traderx-prod-eu", "trade-service") == 5
     assert "Mtx-Conflict:" in mtx.git("log", "-1", "--format=%B")
 
@@ -86,8 +113,16 @@ def test_upgrading_a_unit_without_upstream_is_refused(mtx: Mtx) -> None:
 
 def test_stage_7_lateral_promotion_carries_only_the_change(mtx: Mtx) -> None:
     build_stage_3(mtx)
-    mtx("run", "set-env-var", "--env-var", "CIRCUIT_BREAKER=true", "--unit", "trade-service",
-        "--space", "traderx-prod-eu")
+    mtx(
+        "run",
+        "set-env-var",
+        "--env-var",
+        "CIRCUIT_BREAKER=true",
+        "--unit",
+        "trade-service",
+        "--space",
+        "traderx-prod-eu",
+    )
     for space in ("traderx-prod-asia", "traderx-prod-us", "traderx-base"):
         before = mtx.commits()
         mtx("unit", "update", "trade-service", "--space", space, "--merge-unit", "traderx-prod-eu/trade-service")
@@ -104,8 +139,7 @@ def test_lateral_merge_bad_input(mtx: Mtx) -> None:
     build_stage_3(mtx)
     before = mtx.fingerprint()
     for source, code in (("traderx-prod-eu/nope", 1), ("nope", 2), ("../x/y", 2)):
-        result = mtx("unit", "update", "trade-service", "--space", "traderx-prod-us", "--merge-unit", source,
-                     ok=False)
+        result = mtx("unit", "update", "trade-service", "--space", "traderx-prod-us", "--merge-unit", source, ok=False)
         assert result.code == code, (source, result.err)
         assert result.err.count("\n") == 1
     assert mtx.fingerprint() == before
@@ -122,7 +156,8 @@ def test_an_upgrade_over_deleted_upstreams_says_so_rather_than_up_to_date(mtx: M
     orphans = sorted(u["space"] for u in result["units"] if "was deleted" in u.get("note", ""))
     assert orphans == sorted(f"traderx-prod-{r}" for r in REGIONS)
     assert result["commit"] is None and result["notes"] == [
-        "nothing to upgrade: 3 unit(s) have a deleted upstream and were left unchanged (see the unit notes)"]
+        "nothing to upgrade: 3 unit(s) have a deleted upstream and were left unchanged (see the unit notes)"
+    ]
     assert result["notes"][0] in table and "every matching unit is up to date" not in table
     assert mtx.fingerprint() == before
 
@@ -134,8 +169,13 @@ def test_an_upgrade_over_deleted_upstreams_says_so_rather_than_up_to_date(mtx: M
 
 def test_an_upgrade_that_only_moves_the_merge_base_counts_no_change(mtx: Mtx) -> None:
     build_stage_3(mtx)
-    v2 = {"spec": {"template": {"spec": {"containers": [
-        {"name": "trade-service", "image": "ghcr.io/finos/traderx/trade-service:v2"}]}}}}
+    v2 = {
+        "spec": {
+            "template": {
+                "spec": {"containers": [{"name": "trade-service", "image": "ghcr.io/finos/traderx/trade-service:v2"}]}
+            }
+        }
+    }
     mtx("unit", "update", "trade-service", "--space", "traderx-prod-us", "--patch", json.dumps(v2))
     mtx("unit", "update", "trade-service", "--space", "traderx-base", "--patch", json.dumps(v2))
     upstream = mtx.git("rev-parse", "HEAD:spaces/traderx-base/trade-service.yaml").strip()
@@ -146,7 +186,10 @@ def test_an_upgrade_that_only_moves_the_merge_base_counts_no_change(mtx: Mtx) ->
 
     units = {u["space"]: u for u in result["units"]}
     assert {space: u["changed"] for space, u in units.items()} == {
-        "traderx-prod-asia": True, "traderx-prod-eu": True, "traderx-prod-us": False}
+        "traderx-prod-asia": True,
+        "traderx-prod-eu": True,
+        "traderx-prod-us": False,
+    }
     assert units["traderx-prod-us"]["note"] == f"content unchanged; merge base moved to {upstream[:12]}"
     assert all(u["merge_base_moved"] for u in units.values())
     assert result["notes"] == ["1 unit(s) kept their content: only their merge base moved"]

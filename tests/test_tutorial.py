@@ -108,7 +108,9 @@ def test_stage_6_changeset_market_data_v2_lands_as_one_commit(tmp_path: Path) ->
     landed = [e for e in m.json("log") if e["changeset"] == "market-data-v2"]
     assert len(landed) == 1
     assert {(u["space"], u["unit"]) for u in landed[0]["units"]} == {
-        ("traderx-prod-us", "reference-data"), ("traderx-prod-us", "trade-service")}
+        ("traderx-prod-us", "reference-data"),
+        ("traderx-prod-us", "trade-service"),
+    }
     assert landed[0]["commit"] == m.head()
     assert container(m, "traderx-prod-us", "reference-data")["image"].endswith(":v2")
     assert container(m, "traderx-prod-us")["image"].endswith(":v2.1")
@@ -120,7 +122,11 @@ def test_stage_7_circuit_breaker_laterally_eu_asia_us_base_replicas_kept(tmp_pat
     spaces = ("traderx-prod-eu", "traderx-prod-asia", "traderx-prod-us", "traderx-base")
     assert {space: env(m, space)["CIRCUIT_BREAKER"] for space in spaces} == dict.fromkeys(spaces, "true")
     assert {space: replicas(m, space) for space in spaces} == {
-        "traderx-prod-eu": 2, "traderx-prod-asia": 2, "traderx-prod-us": 3, "traderx-base": 1}
+        "traderx-prod-eu": 2,
+        "traderx-prod-asia": 2,
+        "traderx-prod-us": 3,
+        "traderx-base": 1,
+    }
     merges = [e for e in m.json("log", "--limit", "5") if e["operation"] == "unit.merge"]
     assert [e["units"][0]["space"] for e in merges] == ["traderx-base", "traderx-prod-us", "traderx-prod-asia"]
     assert {e["source"] for e in merges} == {"traderx-prod-eu/trade-service"}
@@ -132,7 +138,7 @@ def test_the_stage_4_drawing_shows_three_regions_and_their_preserved_replicas(tm
     console = Console(record=True, width=100)
     setup(tmp_path / "repo", 4, execute=execute_in_process, console=console)
     screen = console.export_text()
-    drawing = screen[screen.rindex("┏━"):]
+    drawing = screen[screen.rindex("┏━") :]
     for space, count in REGIONS.items():
         assert space in drawing and f"r: {count} ✓" in drawing
     assert "PUSH-UPGRADE ⚡⚡⚡" in drawing and "algo: quantum ⚡" in drawing
@@ -169,6 +175,7 @@ def test_the_printed_commands_are_the_commands_it_ran(tmp_path: Path, monkeypatc
     monkeypatch.chdir(replay)
     for line in lines:
         assert run(*shlex.split(line)[1:], "--repo", str(replay)).code == 0, line
+
     def units(m: Mtx) -> list[tuple[str, str, str]]:
         return [(u["space"], u["unit"], u["blob"]) for u in m.json("unit", "list", "--space", "*", "--no-data")]
 

@@ -41,14 +41,22 @@ def tool(name: str) -> str:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_workflow_matches_the_github_workflow_schema(name: str) -> None:
-    done = subprocess.run([tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
-                           str(WORKFLOWS / f"{name}.yml")], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(WORKFLOWS / f"{name}.yml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_zizmor_finds_nothing_of_medium_severity_or_higher() -> None:
-    done = subprocess.run([tool("zizmor"), "--offline", "--format", "json", "--min-severity", "medium",
-                           str(WORKFLOWS)], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [tool("zizmor"), "--offline", "--format", "json", "--min-severity", "medium", str(WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout) == []
 
@@ -98,4 +106,4 @@ def test_this_repo_is_a_live_microtraderx_config_at_stage_7() -> None:
         target = config["targets"][f"prod-{region}"]
         assert target == {"kind": "kubernetes", "kubeconfig": f"${{KUBECONFIG_PROD_{region.upper()}}}"}
         unit = (ROOT / "spaces" / f"traderx-prod-{region}" / "trade-service.yaml").read_text()
-        assert "name: CIRCUIT_BREAKER\n          value: \"true\"" in unit
+        assert 'name: CIRCUIT_BREAKER\n          value: "true"' in unit

@@ -31,8 +31,16 @@ def dirty_paths(git: Git, paths: Iterable[str]) -> list[str]:
         return []
     # A few exact paths keep status from scanning the whole tree; many are cheaper as their top dirs.
     specs = sorted(wanted) if len(wanted) <= FEW_PATHS else sorted({p.split("/", 1)[0] for p in wanted})
-    out = git.run("--no-optional-locks", "--literal-pathspecs", "status", "--porcelain=v1", "-z",
-                  "--untracked-files=all", "--", *specs)
+    out = git.run(
+        "--no-optional-locks",
+        "--literal-pathspecs",
+        "status",
+        "--porcelain=v1",
+        "-z",
+        "--untracked-files=all",
+        "--",
+        *specs,
+    )
     dirty = []
     for record in out.split(b"\0"):
         if len(record) > 3:
@@ -61,8 +69,9 @@ def changed_since(git: Git, before: Mapping[str, Mark]) -> list[str]:
     return sorted(p for p, mark in before.items() if now[p] != mark)
 
 
-def update_checkout(git: Git, old: str | None, new: str, files: Mapping[str, bytes | None],
-                    on_disk: Mapping[str, Mark]) -> None:
+def update_checkout(
+    git: Git, old: str | None, new: str, files: Mapping[str, bytes | None], on_disk: Mapping[str, Mark]
+) -> None:
     """Bring the checkout from `old` to `new`, whose changes are `files` (path -> bytes, None: deleted).
 
     The paths are those `old..new` changed; the dirty check found them clean, `on_disk` is how they

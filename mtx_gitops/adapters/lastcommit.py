@@ -70,8 +70,9 @@ def _cached_ancestor(git: Git, folder: Path, commit: str) -> str | None:
     return None
 
 
-def walk(git: Git, commit: str, *, base: str | None = None,
-         base_table: Mapping[str, str] | None = None) -> dict[str, str] | None:
+def walk(
+    git: Git, commit: str, *, base: str | None = None, base_table: Mapping[str, str] | None = None
+) -> dict[str, str] | None:
     """The table of `commit`; from `base`'s table when given (None if the walk reaches behind `base`)."""
     revs = [commit, f"^{base}"] if base else [commit]
     listed = git.run("rev-list", "--topo-order", "--parents", *revs, "--").decode()
@@ -79,8 +80,18 @@ def walk(git: Git, commit: str, *, base: str | None = None,
     if not graph:
         return dict(base_table or {})
     edges = [f"{c} {p}" for c, *parents in graph for p in parents] + [c for c, *parents in graph if not parents]
-    out = git.run("diff-tree", "--stdin", "--always", "--root", "-r", "--no-renames", "--name-only", "-z",
-                  "--format=%x01%H", input="".join(f"{e}\n" for e in edges).encode())
+    out = git.run(
+        "diff-tree",
+        "--stdin",
+        "--always",
+        "--root",
+        "-r",
+        "--no-renames",
+        "--name-only",
+        "-z",
+        "--format=%x01%H",
+        input="".join(f"{e}\n" for e in edges).encode(),
+    )
     diffs = _diffs(out, edges)
     if diffs is None:
         return None
@@ -117,8 +128,14 @@ class _Flow:
         return self
 
 
-def _step(commit: str, parents: list[str], diffs: list[list[str]], flow: _Flow,
-          flows: dict[str, _Flow], result: dict[str, str]) -> None:
+def _step(
+    commit: str,
+    parents: list[str],
+    diffs: list[list[str]],
+    flow: _Flow,
+    flows: dict[str, _Flow],
+    result: dict[str, str],
+) -> None:
     """Settle the paths `commit` changed against every parent; send the others to their parent."""
     first = diffs[0]
     if flow.everything:
@@ -204,8 +221,11 @@ def _save(folder: Path, commit: str, result: dict[str, str]) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(marshal.dumps(result))
         os.replace(tmp, target)
-        tables = sorted((p for p in folder.iterdir() if not p.name.startswith(".")),
-                        key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        tables = sorted(
+            (p for p in folder.iterdir() if not p.name.startswith(".")),
+            key=lambda p: p.stat().st_mtime_ns,
+            reverse=True,
+        )
         for old in tables[KEEP:]:
             old.unlink(missing_ok=True)
     except (OSError, ValueError):

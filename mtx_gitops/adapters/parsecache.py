@@ -114,7 +114,7 @@ class ParseCache:
             theirs, _ = _read(path)
             data = self._shards[shard] = {**theirs, **data}
         if len(data) > _MAX_PER_SHARD:
-            newest = set(list(data)[-_MAX_PER_SHARD // 2:])
+            newest = set(list(data)[-_MAX_PER_SHARD // 2 :])
             data = self._shards[shard] = {key: raw for key, raw in data.items() if key in keep or key in newest}
         tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:

@@ -71,12 +71,16 @@ def _resolve(self: Any, kind: Any, value: str, implicit: tuple[bool, bool]) -> s
 _LoaderBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # The composer calls `descend_resolver(parent, index)` and `ascend_resolver()` around every node, for
 # path resolvers, which mtx does not use: builtins that ignore their arguments cost no Python frame.
-_Loader: Any = type("_Loader", (_LoaderBase,), {
-    "yaml_implicit_resolvers": _RESOLVERS,
-    "resolve": _resolve,
-    "descend_resolver": staticmethod(slice),
-    "ascend_resolver": staticmethod(tuple),
-})
+_Loader: Any = type(
+    "_Loader",
+    (_LoaderBase,),
+    {
+        "yaml_implicit_resolvers": _RESOLVERS,
+        "resolve": _resolve,
+        "descend_resolver": staticmethod(slice),
+        "ascend_resolver": staticmethod(tuple),
+    },
+)
 
 
 @dataclass(frozen=True, slots=True)

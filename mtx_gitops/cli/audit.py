@@ -25,8 +25,10 @@ def log(
     ctx: typer.Context,
     space: Annotated[str | None, typer.Option("--space", "-s", help="Only commits naming a unit of it.")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Only commits naming this unit (needs --space).")] = None,
-    limit: Annotated[int | None, typer.Option(
-        "--limit", "-n", help=f"At most this many commits (0: all; tables default to {TABLE_LIMIT}).")] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", "-n", help=f"At most this many commits (0: all; tables default to {TABLE_LIMIT})."),
+    ] = None,
 ) -> None:
     """The audit trail, newest first: who, when, which operation, units, changeset, source, conflicts."""
     from mtx_gitops.cli.diffview import print_log

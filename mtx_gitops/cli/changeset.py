@@ -29,12 +29,21 @@ def create(ctx: typer.Context, name: Name) -> None:
     opened = changeset.create(g.open_repo(), name, target=g.branch, dry_run=g.dry_run)
     where = f"on branch {opened.branch} (lands on {opened.target} at {opened.base[:12]})"
     if g.dry_run:
-        emit(ctx, {**opened.as_json(), "current": False, "dry_run": True}, table=lambda: console.print(
-            f"[bold]dry run[/]: would open changeset [bold]{name}[/] {where} and make it current; "
-            "nothing written"))
+        emit(
+            ctx,
+            {**opened.as_json(), "current": False, "dry_run": True},
+            table=lambda: console.print(
+                f"[bold]dry run[/]: would open changeset [bold]{name}[/] {where} and make it current; nothing written"
+            ),
+        )
         return
-    emit(ctx, {**opened.as_json(), "current": True}, table=lambda: console.print(
-        f"[green]✓[/] opened changeset [bold]{name}[/] {where}; mutating commands now stage there"))
+    emit(
+        ctx,
+        {**opened.as_json(), "current": True},
+        table=lambda: console.print(
+            f"[green]✓[/] opened changeset [bold]{name}[/] {where}; mutating commands now stage there"
+        ),
+    )
 
 
 @app.command("apply")
@@ -79,9 +88,23 @@ def list_(ctx: typer.Context) -> None:
     for row in rows:
         row["unit_count"] = len(row["units"])
         row["base_short"] = row["base"][:12]
-    emit(ctx, rows, table=lambda: print_rows(rows, [("CHANGESET", "changeset"), ("CURRENT", "current"), (
-        "TARGET", "target"), ("BASE", "base_short"), ("COMMITS", "commits"), ("UNITS", "unit_count"), (
-        "STATE", "state")], title="Changesets"))
+    emit(
+        ctx,
+        rows,
+        table=lambda: print_rows(
+            rows,
+            [
+                ("CHANGESET", "changeset"),
+                ("CURRENT", "current"),
+                ("TARGET", "target"),
+                ("BASE", "base_short"),
+                ("COMMITS", "commits"),
+                ("UNITS", "unit_count"),
+                ("STATE", "state"),
+            ],
+            title="Changesets",
+        ),
+    )
 
 
 def _name(repo: Repo, name: str | None) -> str:
@@ -100,11 +123,15 @@ def _print_abort(dropped: Dropped) -> None:
     staged = f"{len(dropped.units)} staged unit(s)"
     if dropped.dry_run:
         tip = f" at {dropped.tip[:12]}" if dropped.tip else " (already gone)"
-        console.print(f"[bold]dry run[/]: would abort changeset [bold]{cs.name}[/]: delete branch {cs.branch}{tip} "
-                      f"and drop {staged}; nothing written")
+        console.print(
+            f"[bold]dry run[/]: would abort changeset [bold]{cs.name}[/]: delete branch {cs.branch}{tip} "
+            f"and drop {staged}; nothing written"
+        )
     else:
-        console.print(f"[green]✓[/] aborted changeset [bold]{cs.name}[/]: branch {cs.branch} deleted, "
-                      f"{staged} dropped, {cs.target} untouched")
+        console.print(
+            f"[green]✓[/] aborted changeset [bold]{cs.name}[/]: branch {cs.branch} deleted, "
+            f"{staged} dropped, {cs.target} untouched"
+        )
     for unit in dropped.units:
         console.print(f"  [dim]·[/] {unit}")
 
@@ -114,8 +141,10 @@ def _print_show(data: dict[str, Any]) -> None:
     from mtx_gitops.cli.tables import console
 
     moved = " [yellow](target moved since: apply re-merges)[/]" if data["target_moved"] else ""
-    console.print(f"[bold]changeset {data['changeset']}[/] on {data['branch']} → {data['target']} "
-                  f"(base {data['base'][:12]}){moved}")
+    console.print(
+        f"[bold]changeset {data['changeset']}[/] on {data['branch']} → {data['target']} "
+        f"(base {data['base'][:12]}){moved}"
+    )
     for commit in data["commits"]:
         console.print(f"  [dim]{commit['commit'][:12]}[/] {commit['operation'] or '-'}: {commit['subject']}")
     if not data["units"]:

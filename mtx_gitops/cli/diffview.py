@@ -17,8 +17,9 @@ def short(value: Any, *, limit: int = 60) -> str:
     return short_value(value, limit=limit)
 
 
-def print_field_changes(fields: list[dict[str, Any]], *, indent: str = "  ", old: str = "old",
-                        new: str = "new") -> None:
+def print_field_changes(
+    fields: list[dict[str, Any]], *, indent: str = "  ", old: str = "old", new: str = "new"
+) -> None:
     """One line per changed field: `path: old → new`, grouped under the document when there are several."""
     if not fields:
         console.print(f"{indent}[dim]no field changes[/]")
@@ -30,8 +31,10 @@ def print_field_changes(fields: list[dict[str, Any]], *, indent: str = "  ", old
             document = field["document"]
             console.print(f"{indent}[dim]{escape(document)}[/]")
         pad = indent + ("  " if several else "")
-        console.print(f"{pad}{escape(field['path'] or '(document)')}: [red]{escape(short(field[old]))}[/] → "
-                      f"[green]{escape(short(field[new]))}[/]")
+        console.print(
+            f"{pad}{escape(field['path'] or '(document)')}: [red]{escape(short(field[old]))}[/] → "
+            f"[green]{escape(short(field[new]))}[/]"
+        )
 
 
 def print_log(entries: list[dict[str, Any]], *, title: str | None = None) -> None:
@@ -44,13 +47,21 @@ def print_log(entries: list[dict[str, Any]], *, title: str | None = None) -> Non
     for e in entries:
         units = [f"{u['space']}/{u['unit']}" for u in e["units"]]
         shown = ", ".join(units[:2]) + (f" +{len(units) - 2} more" if len(units) > 2 else "")
-        details = [f"changeset {e['changeset']}" if e["changeset"] else "",
-                   f"from {e['source']}" if e["source"] else "",
-                   f"[red]{len(e['conflicts'])} conflict(s)[/]" if e["conflicts"] else ""]
+        details = [
+            f"changeset {e['changeset']}" if e["changeset"] else "",
+            f"from {e['source']}" if e["source"] else "",
+            f"[red]{len(e['conflicts'])} conflict(s)[/]" if e["conflicts"] else "",
+        ]
         # Commits made by hand have no operation: their subject is all there is to show.
         fallback = escape(e["subject"]) if e["operation"] is None else "-"
-        table.add_row(e["commit"][:12], e["date"][:16].replace("T", " "), escape(e["author"]),
-                      e["operation"] or "-", escape(shown or "-"), "; ".join(d for d in details if d) or fallback)
+        table.add_row(
+            e["commit"][:12],
+            e["date"][:16].replace("T", " "),
+            escape(e["author"]),
+            e["operation"] or "-",
+            escape(shown or "-"),
+            "; ".join(d for d in details if d) or fallback,
+        )
     print_table(table)
     if not entries:
         console.print("0 commits")
@@ -59,8 +70,7 @@ def print_log(entries: list[dict[str, Any]], *, title: str | None = None) -> Non
 def print_explain(data: dict[str, Any]) -> None:
     """Field provenance: path, value, inherited/override and the commit that last set it."""
     up = data["upstream"]
-    console.print(f"[bold]{data['space']}/{data['unit']}[/]  upstream: "
-                  f"{up['space'] + '/' + up['unit'] if up else '-'}")
+    console.print(f"[bold]{data['space']}/{data['unit']}[/]  upstream: {up['space'] + '/' + up['unit'] if up else '-'}")
     table = Table(header_style="bold", box=None, pad_edge=False)
     table.add_column("FIELD", overflow="fold", min_width=24)
     table.add_column("VALUE", overflow="fold", min_width=12)
@@ -77,9 +87,13 @@ def print_explain(data: dict[str, Any]) -> None:
         if origin == "override" and f["upstream_value"] is not None:
             origin += f" (upstream: {short(f['upstream_value'], limit=30)})"
         style = {"override": "yellow", "inherited": "dim"}.get(f["status"], "")
-        table.add_row(("  " if several else "") + escape(f["path"]), escape(short(f["value"])),
-                      f"[{style}]{escape(origin)}[/]" if style else escape(origin),
-                      (f["commit"] or "-")[:12], f["operation"] or "-")
+        table.add_row(
+            ("  " if several else "") + escape(f["path"]),
+            escape(short(f["value"])),
+            f"[{style}]{escape(origin)}[/]" if style else escape(origin),
+            (f["commit"] or "-")[:12],
+            f["operation"] or "-",
+        )
     print_table(table)
 
 

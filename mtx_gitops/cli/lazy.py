@@ -31,6 +31,7 @@ class LazyGroup(TyperGroup):
 
     def add_lazy_group(self, name: str, sub_app: typer.Typer) -> None:
         """Register a sub-app (`mtx unit …`) under `name`."""
+
         def build() -> Any:
             command = typer.main.get_command(sub_app)
             command.name = name

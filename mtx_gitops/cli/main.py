@@ -54,8 +54,14 @@ space.register(commands)
 delivery.register(commands)
 commands.command("merge-file")(merge.merge_file)
 unit_history.register(unit.app)
-GROUPS = {"space": space.app, "target": space.target_app, "unit": unit.app, "run": run.app,
-          "changeset": changeset.app, "tutorial": tutorial.app}
+GROUPS = {
+    "space": space.app,
+    "target": space.target_app,
+    "unit": unit.app,
+    "run": run.app,
+    "changeset": changeset.app,
+    "tutorial": tutorial.app,
+}
 
 
 def main(argv: list[str] | None = None) -> None:

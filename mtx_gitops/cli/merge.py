@@ -34,6 +34,8 @@ def merge_file(
     sys.stdout.write(result.merged or "")
     for c in result.conflicts:
         console.stderr = True
-        console.print(f"conflict {c.path}: base {c.base!r}, upstream {c.upstream!r}, local {c.local!r} "
-                      f"→ kept {c.resolution}", markup=False)
+        console.print(
+            f"conflict {c.path}: base {c.base!r}, upstream {c.upstream!r}, local {c.local!r} → kept {c.resolution}",
+            markup=False,
+        )
         console.stderr = False

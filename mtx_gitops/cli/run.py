@@ -20,22 +20,27 @@ UnitOpt = Annotated[str | None, typer.Option("--unit", help="Only this unit.")]
 Container = Annotated[str | None, typer.Option("--container", help="Only this container.")]
 
 
-def _run(ctx: typer.Context, name: str, function: Function, space: str, where: str | None,
-         unit: str | None) -> None:
+def _run(ctx: typer.Context, name: str, function: Function, space: str, where: str | None, unit: str | None) -> None:
     from mtx_gitops.ops.bulk import run_function
 
     if not space:
         raise UserError("missing --space (use '*' for every space)")
     g = get_globals(ctx)
     repo = g.open_repo()
-    emit_write(ctx, run_function(repo, name, function, space_glob=space, where=where, unit=unit,
-                                 **g.write_options(repo)))
+    emit_write(
+        ctx, run_function(repo, name, function, space_glob=space, where=where, unit=unit, **g.write_options(repo))
+    )
 
 
 @app.command("set-replicas")
-def set_replicas(ctx: typer.Context, replicas: Annotated[int, typer.Option(help="Replica count (>= 0).")],
-                 space: SpaceGlob = "", where: Where = None, unit: UnitOpt = None,
-                 force: Annotated[bool, typer.Option(help="Scale even where an HPA scales it.")] = False) -> None:
+def set_replicas(
+    ctx: typer.Context,
+    replicas: Annotated[int, typer.Option(help="Replica count (>= 0).")],
+    space: SpaceGlob = "",
+    where: Where = None,
+    unit: UnitOpt = None,
+    force: Annotated[bool, typer.Option(help="Scale even where an HPA scales it.")] = False,
+) -> None:
     """Set spec.replicas of every workload."""
     from mtx_gitops.ops import bulk
 
@@ -43,9 +48,14 @@ def set_replicas(ctx: typer.Context, replicas: Annotated[int, typer.Option(help=
 
 
 @app.command("set-env-var")
-def set_env_var(ctx: typer.Context, env_var: Annotated[str, typer.Option(help="KEY=VALUE.")],
-                space: SpaceGlob = "", where: Where = None, unit: UnitOpt = None,
-                container: Container = None) -> None:
+def set_env_var(
+    ctx: typer.Context,
+    env_var: Annotated[str, typer.Option(help="KEY=VALUE.")],
+    space: SpaceGlob = "",
+    where: Where = None,
+    unit: UnitOpt = None,
+    container: Container = None,
+) -> None:
     """Set an environment variable in every container (or --container)."""
     from mtx_gitops.ops import bulk
 
@@ -53,10 +63,14 @@ def set_env_var(ctx: typer.Context, env_var: Annotated[str, typer.Option(help="K
 
 
 @app.command("set-image")
-def set_image(ctx: typer.Context,
-              image: Annotated[str, typer.Option(help="Image reference, or a bare :tag to change only tags.")],
-              space: SpaceGlob = "", where: Where = None, unit: UnitOpt = None,
-              container: Container = None) -> None:
+def set_image(
+    ctx: typer.Context,
+    image: Annotated[str, typer.Option(help="Image reference, or a bare :tag to change only tags.")],
+    space: SpaceGlob = "",
+    where: Where = None,
+    unit: UnitOpt = None,
+    container: Container = None,
+) -> None:
     """Set the image of matching containers."""
     from mtx_gitops.ops import bulk
 
@@ -64,9 +78,14 @@ def set_image(ctx: typer.Context,
 
 
 @app.command("set-string-path")
-def set_string_path(ctx: typer.Context, path: Annotated[str, typer.Option(help="Field path, e.g. a.b[name=x].c")],
-                    value: Annotated[str, typer.Option(help="String value.")],
-                    space: SpaceGlob = "", where: Where = None, unit: UnitOpt = None) -> None:
+def set_string_path(
+    ctx: typer.Context,
+    path: Annotated[str, typer.Option(help="Field path, e.g. a.b[name=x].c")],
+    value: Annotated[str, typer.Option(help="String value.")],
+    space: SpaceGlob = "",
+    where: Where = None,
+    unit: UnitOpt = None,
+) -> None:
     """Set a string at a field path."""
     from mtx_gitops.ops import bulk
 
@@ -74,8 +93,13 @@ def set_string_path(ctx: typer.Context, path: Annotated[str, typer.Option(help="
 
 
 @app.command("set-label")
-def set_label(ctx: typer.Context, label: Annotated[str, typer.Option("--label", help="KEY=VALUE.")],
-              space: SpaceGlob = "", where: Where = None, unit: UnitOpt = None) -> None:
+def set_label(
+    ctx: typer.Context,
+    label: Annotated[str, typer.Option("--label", help="KEY=VALUE.")],
+    space: SpaceGlob = "",
+    where: Where = None,
+    unit: UnitOpt = None,
+) -> None:
     """Set a label on every document."""
     from mtx_gitops.ops import bulk
 
@@ -84,9 +108,13 @@ def set_label(ctx: typer.Context, label: Annotated[str, typer.Option("--label", 
 
 
 @app.command("set-annotation")
-def set_annotation(ctx: typer.Context,
-                   annotation: Annotated[str, typer.Option("--annotation", help="KEY=VALUE.")],
-                   space: SpaceGlob = "", where: Where = None, unit: UnitOpt = None) -> None:
+def set_annotation(
+    ctx: typer.Context,
+    annotation: Annotated[str, typer.Option("--annotation", help="KEY=VALUE.")],
+    space: SpaceGlob = "",
+    where: Where = None,
+    unit: UnitOpt = None,
+) -> None:
     """Set an annotation on every document."""
     from mtx_gitops.ops import bulk
 

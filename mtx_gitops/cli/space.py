@@ -45,8 +45,12 @@ def create(
 
     g = get_globals(ctx)
     repo = g.open_repo()
-    emit_write(ctx, create_space(repo, name, labels=parse_labels(label or []), target=target,
-                                 namespace=namespace, **g.write_options(repo)))
+    emit_write(
+        ctx,
+        create_space(
+            repo, name, labels=parse_labels(label or []), target=target, namespace=namespace, **g.write_options(repo)
+        ),
+    )
 
 
 @app.command("update")
@@ -62,8 +66,12 @@ def update(
 
     g = get_globals(ctx)
     repo = g.open_repo()
-    emit_write(ctx, update_space(repo, name, labels=parse_labels(label or []), target=target,
-                                 namespace=namespace, **g.write_options(repo)))
+    emit_write(
+        ctx,
+        update_space(
+            repo, name, labels=parse_labels(label or []), target=target, namespace=namespace, **g.write_options(repo)
+        ),
+    )
 
 
 @app.command("list")
@@ -74,8 +82,21 @@ def list_(ctx: typer.Context) -> None:
     g = get_globals(ctx)
     snap = g.open_repo().snapshot(g.branch or "HEAD")
     rows = [{**s.as_json(), "units": len(snap.unit_names(s.name))} for s in snap.spaces()]
-    emit(ctx, rows, table=lambda: print_rows(rows, [("SPACE", "space"), ("LABELS", "labels"), (
-        "TARGET", "target"), ("NAMESPACE", "namespace"), ("UNITS", "units")], title="Spaces"))
+    emit(
+        ctx,
+        rows,
+        table=lambda: print_rows(
+            rows,
+            [
+                ("SPACE", "space"),
+                ("LABELS", "labels"),
+                ("TARGET", "target"),
+                ("NAMESPACE", "namespace"),
+                ("UNITS", "units"),
+            ],
+            title="Spaces",
+        ),
+    )
 
 
 @app.command("delete")
@@ -112,8 +133,20 @@ def target_create(
 
     g = get_globals(ctx)
     repo = g.open_repo()
-    emit_write(ctx, create_target(repo, name, kind=kind, kubeconfig=kubeconfig, context=context, path=path,
-                                  branch=g.branch, message=g.message, dry_run=g.dry_run))
+    emit_write(
+        ctx,
+        create_target(
+            repo,
+            name,
+            kind=kind,
+            kubeconfig=kubeconfig,
+            context=context,
+            path=path,
+            branch=g.branch,
+            message=g.message,
+            dry_run=g.dry_run,
+        ),
+    )
 
 
 @target_app.command("update")
@@ -130,8 +163,20 @@ def target_update(
 
     g = get_globals(ctx)
     repo = g.open_repo()
-    emit_write(ctx, update_target(repo, name, kind=kind, kubeconfig=kubeconfig, context=context, path=path,
-                                  branch=g.branch, message=g.message, dry_run=g.dry_run))
+    emit_write(
+        ctx,
+        update_target(
+            repo,
+            name,
+            kind=kind,
+            kubeconfig=kubeconfig,
+            context=context,
+            path=path,
+            branch=g.branch,
+            message=g.message,
+            dry_run=g.dry_run,
+        ),
+    )
 
 
 @target_app.command("list")
@@ -142,5 +187,18 @@ def target_list(ctx: typer.Context) -> None:
 
     g = get_globals(ctx)
     rows = list_targets(g.open_repo().snapshot(g.branch or "HEAD"))
-    emit(ctx, rows, table=lambda: print_rows(rows, [("TARGET", "target"), ("KIND", "kind"), (
-        "KUBECONFIG", "kubeconfig"), ("PATH", "path"), ("SPACES", "spaces")], title="Targets"))
+    emit(
+        ctx,
+        rows,
+        table=lambda: print_rows(
+            rows,
+            [
+                ("TARGET", "target"),
+                ("KIND", "kind"),
+                ("KUBECONFIG", "kubeconfig"),
+                ("PATH", "path"),
+                ("SPACES", "spaces"),
+            ],
+            title="Targets",
+        ),
+    )

@@ -22,8 +22,9 @@ def print_write(result: WriteResult) -> None:
         if result.diff:
             console.print(result.diff, markup=False, highlight=False, end="")
     elif result.commit:
-        console.print(f"[green]✓[/] committed [bold]{result.commit[:12]}[/] on {result.branch}: "
-                      f"{len(changed)} unit(s) changed")
+        console.print(
+            f"[green]✓[/] committed [bold]{result.commit[:12]}[/] on {result.branch}: {len(changed)} unit(s) changed"
+        )
     else:
         console.print(f"nothing to change: {len(changed)} units changed, no commit")
     for unit in result.units:
@@ -31,8 +32,11 @@ def print_write(result: WriteResult) -> None:
         note = f" [dim]({unit.note})[/]" if unit.note else ""
         console.print(f"  {mark} {unit.space}/{unit.unit}{note}")
         for c in unit.conflicts:
-            console.print(f"    [red]conflict[/] {c.path}: base {c.base!r}, upstream {c.upstream!r}, "
-                          f"local {c.local!r} → kept {c.resolution}", markup=True)
+            console.print(
+                f"    [red]conflict[/] {c.path}: base {c.base!r}, upstream {c.upstream!r}, "
+                f"local {c.local!r} → kept {c.resolution}",
+                markup=True,
+            )
     for note in result.notes:
         console.print(f"  [dim]{note}[/]")
 

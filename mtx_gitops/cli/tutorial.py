@@ -23,8 +23,12 @@ if TYPE_CHECKING:
 
     from mtx_gitops.tutorial.runner import Outcome
 
-app = typer.Typer(help="The seven MicroTraderX stages of the guide, as real mtx commands, drawn.",
-                  invoke_without_command=True, rich_markup_mode=None, add_completion=False)
+app = typer.Typer(
+    help="The seven MicroTraderX stages of the guide, as real mtx commands, drawn.",
+    invoke_without_command=True,
+    rich_markup_mode=None,
+    add_completion=False,
+)
 
 Stage = Annotated[int, typer.Argument(help="Stage number, 1 to 7.", min=1, max=7)]
 DEFAULT_DIR = "microtraderx"
@@ -64,8 +68,9 @@ def _repo(ctx: typer.Context, default: str) -> Path:
 @app.callback()
 def tutorial(
     ctx: typer.Context,
-    kubeconfig: Annotated[str | None, typer.Option(
-        help="Deploy every stage to this cluster instead of the directory targets.")] = None,
+    kubeconfig: Annotated[
+        str | None, typer.Option(help="Deploy every stage to this cluster instead of the directory targets.")
+    ] = None,
 ) -> None:
     """Run all seven stages (set up, then deploy) in a fresh temp dir, or in --repo DIR."""
     if ctx.invoked_subcommand is not None:
@@ -89,8 +94,10 @@ def setup(ctx: typer.Context, stage: Stage) -> None:
 def deploy(
     ctx: typer.Context,
     stage: Stage,
-    kubeconfig: Annotated[str | None, typer.Option(
-        envvar="KUBECONFIG", help="Deploy to this cluster (default: the directory targets, no cluster).")] = None,
+    kubeconfig: Annotated[
+        str | None,
+        typer.Option(envvar="KUBECONFIG", help="Deploy to this cluster (default: the directory targets, no cluster)."),
+    ] = None,
 ) -> None:
     """Deliver the spaces stage N deploys and draw what landed (manifests, or pods Running ✓)."""
     from mtx_gitops.tutorial.deploy import deploy as do_deploy

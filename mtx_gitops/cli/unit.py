@@ -68,10 +68,12 @@ def get(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Unit slug.
 
     def table() -> None:
         up = data["upstream"]
-        console.print(f"[bold]{space}/{name}[/]  kinds: {', '.join(data['kinds'])}  "
-                      f"upstream: {up['space'] + '/' + up['unit'] if up else '-'}  "
-                      f"upgrade needed: {'yes' if data['upgrade_needed'] else 'no'}  "
-                      f"revision: {(data['revision'] or '-')[:12]}")
+        console.print(
+            f"[bold]{space}/{name}[/]  kinds: {', '.join(data['kinds'])}  "
+            f"upstream: {up['space'] + '/' + up['unit'] if up else '-'}  "
+            f"upgrade needed: {'yes' if data['upgrade_needed'] else 'no'}  "
+            f"revision: {(data['revision'] or '-')[:12]}"
+        )
         console.print(snap.text(UnitRef(space, name)), markup=False, highlight=False, end="")
 
     emit(ctx, data, table=table)
@@ -94,8 +96,20 @@ def list_(
     for row in rows:
         up = row["upstream"]
         row["upstream_ref"] = f"{up['space']}/{up['unit']}" if up else None
-    emit(ctx, rows, table=lambda: print_rows(rows, [("SPACE", "space"), ("UNIT", "unit"), ("KINDS", "kinds"), (
-        "UPSTREAM", "upstream_ref"), ("UPGRADE-NEEDED", "upgrade_needed")]))
+    emit(
+        ctx,
+        rows,
+        table=lambda: print_rows(
+            rows,
+            [
+                ("SPACE", "space"),
+                ("UNIT", "unit"),
+                ("KINDS", "kinds"),
+                ("UPSTREAM", "upstream_ref"),
+                ("UPGRADE-NEEDED", "upgrade_needed"),
+            ],
+        ),
+    )
 
 
 @app.command("copy")
@@ -161,8 +175,15 @@ def update(
         from mtx_gitops.cli.tables import stderr_progress
         from mtx_gitops.ops.upgrade import upgrade_units
 
-        result = upgrade_units(repo, space, unit=name, where=where, policy=on_conflict,  # type: ignore[arg-type]
-                               progress=stderr_progress("merging") if g.output == "table" else None, **opts)
+        result = upgrade_units(
+            repo,
+            space,
+            unit=name,
+            where=where,
+            policy=on_conflict,  # type: ignore[arg-type]
+            progress=stderr_progress("merging") if g.output == "table" else None,
+            **opts,
+        )
         emit_write(ctx, result)
         return
     if name is None:
@@ -171,8 +192,10 @@ def update(
     if merge_unit is not None:
         from mtx_gitops.ops.lateral import merge_from
 
-        emit_write(ctx, merge_from(repo, ref, merge_unit, merge_base=merge_base, merge_end=merge_end,
-                                   policy=on_conflict, **opts))  # type: ignore[arg-type]
+        emit_write(
+            ctx,
+            merge_from(repo, ref, merge_unit, merge_base=merge_base, merge_end=merge_end, policy=on_conflict, **opts),  # type: ignore[arg-type]
+        )
         return
     from mtx_gitops.ops.inputs import read_text_input
     from mtx_gitops.ops.patching import patch_unit

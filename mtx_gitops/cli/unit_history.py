@@ -28,8 +28,7 @@ def history(ctx: typer.Context, name: Name, space: Space = "") -> None:
     from mtx_gitops.ops.history import unit_history
 
     g = get_globals(ctx)
-    entries = [e.as_json() for e in unit_history(g.open_repo(), UnitRef(_space(space), name),
-                                                 rev=g.branch or "HEAD")]
+    entries = [e.as_json() for e in unit_history(g.open_repo(), UnitRef(_space(space), name), rev=g.branch or "HEAD")]
     emit(ctx, entries, table=lambda: print_log(entries, title=f"History of {space}/{name}"))
 
 
@@ -73,8 +72,10 @@ def diff(
 
         def table() -> None:
             up = data["upstream"]
-            console.print(f"[bold]{ref}[/] overrides of {up['space']}/{up['unit']}"
-                          + (" [yellow](upgrade pending)[/]" if data["upgrade_needed"] else ""))
+            console.print(
+                f"[bold]{ref}[/] overrides of {up['space']}/{up['unit']}"
+                + (" [yellow](upgrade pending)[/]" if data["upgrade_needed"] else "")
+            )
             print_field_changes(data["overrides"], old="upstream", new="local")
 
         emit(ctx, data, table=table)

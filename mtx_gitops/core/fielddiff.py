@@ -31,8 +31,6 @@ class FieldChange:
         return {"document": self.document, "path": self.path, "old": self.old, "new": self.new}
 
 
-
-
 def field_changes(before: Documents, after: Documents) -> list[FieldChange]:
     """Every leaf field that differs between two versions of a unit, document by document."""
     old_docs, new_docs = documents_by_identity(before), documents_by_identity(after)

@@ -120,11 +120,7 @@ def set_replicas(
         label = describe(document)
         key = next((k for k in (label, label.partition("/")[2]) if k in hpa_targets), None)
         if key is not None:
-            hpa = (
-                f"HorizontalPodAutoscaler {hpa_targets[key]}"
-                if isinstance(hpa_targets, Mapping)
-                else "an HPA"
-            )
+            hpa = f"HorizontalPodAutoscaler {hpa_targets[key]}" if isinstance(hpa_targets, Mapping) else "an HPA"
             if not force:
                 notes.append(f"skipped {label}: scaled by {hpa}")
                 return
@@ -210,9 +206,7 @@ def _current_image(item: dict[str, Any]) -> ImageRef | None:
         return None
 
 
-def set_string_path(
-    documents: list[Document], path: str, value: str, *, kind: str | None = None
-) -> RunResult:
+def set_string_path(documents: list[Document], path: str, value: str, *, kind: str | None = None) -> RunResult:
     """Set the string `value` at a field path (`a.b[name=x].c`, see `core.paths`).
 
     The path is set in every document (of `kind`, when given) where its parent already exists, so

@@ -28,8 +28,7 @@ def key_problem(key: object) -> str | None:
         return "the prefix must be a DNS subdomain (lower-case, at most 253 characters)"
     if len(name) > MAX_NAME or _NAME.fullmatch(name) is None:
         return (
-            "the name must be at most 63 letters, digits, '-', '_' or '.', "
-            "beginning and ending with a letter or digit"
+            "the name must be at most 63 letters, digits, '-', '_' or '.', beginning and ending with a letter or digit"
         )
     return None
 

@@ -38,8 +38,13 @@ def role_of(path: str) -> PathRole:
         return PathRole("unit", space, UnitRef(space, parts[2][:-5]))
     if len(parts) == 4 and parts[2] == META_DIR and parts[3] == "space.yaml":
         return PathRole("space", space)
-    if len(parts) == 5 and parts[2] == META_DIR and parts[3] == "links" and parts[4].endswith(".yaml") \
-            and is_slug(parts[4][:-5]):
+    if (
+        len(parts) == 5
+        and parts[2] == META_DIR
+        and parts[3] == "links"
+        and parts[4].endswith(".yaml")
+        and is_slug(parts[4][:-5])
+    ):
         return PathRole("link", space, UnitRef(space, parts[4][:-5]))
     return PathRole("other", space)
 

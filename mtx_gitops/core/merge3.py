@@ -91,8 +91,9 @@ def merge_documents(
 Keyed = dict[str, dict[str, Any]]
 
 
-def _match(original: list[dict[str, Any]], updated: list[dict[str, Any]],
-           local: list[dict[str, Any]]) -> tuple[Keyed, Keyed, Keyed]:
+def _match(
+    original: list[dict[str, Any]], updated: list[dict[str, Any]], local: list[dict[str, Any]]
+) -> tuple[Keyed, Keyed, Keyed]:
     """Each side's documents by identity; a single original and its single successors take one key.
 
     The shared key is the identity of the LOCAL document, else UPDATED's, else ORIGINAL's.

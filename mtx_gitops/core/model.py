@@ -100,9 +100,7 @@ class Space:
     def from_data(name: str, data: Any) -> Space:
         data = data if isinstance(data, dict) else {}
         labels = data.get("labels") or {}
-        return Space(
-            name, {str(k): str(v) for k, v in labels.items()}, data.get("target"), data.get("namespace")
-        )
+        return Space(name, {str(k): str(v) for k, v in labels.items()}, data.get("target"), data.get("namespace"))
 
 
 @dataclass(frozen=True)
@@ -177,6 +175,8 @@ def validate_documents(docs: list[Any], *, source: str) -> list[dict[str, Any]]:
         if not isinstance(meta, dict) or not isinstance(meta.get("name"), str) or not meta.get("name"):
             raise YamlError(f"{where}: missing metadata.name")
         if not _OBJECT_NAME.fullmatch(meta["name"]):
-            raise YamlError(f"{where}: invalid metadata.name {meta['name']!r} (Kubernetes names are lower-case "
-                            "alphanumerics, '-', '.' and ':', at most 253 characters)")
+            raise YamlError(
+                f"{where}: invalid metadata.name {meta['name']!r} (Kubernetes names are lower-case "
+                "alphanumerics, '-', '.' and ':', at most 253 characters)"
+            )
     return docs

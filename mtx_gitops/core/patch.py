@@ -54,12 +54,11 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def parse_patch(text: str, *, source: str = "--patch", type: PatchType | None = None) -> Any:
     """Parse a patch text as JSON; with `type`, also check its shape (an object, or a list of ops)."""
     try:
-        patch = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float,
-                           object_pairs_hook=_unique_keys)
+        patch = json.loads(
+            text, parse_constant=_reject_constant, parse_float=_finite_float, object_pairs_hook=_unique_keys
+        )
     except json.JSONDecodeError as exc:
-        raise PatchError(
-            f"invalid patch ({source}): {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
+        raise PatchError(f"invalid patch ({source}): {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except ValueError as exc:
         raise PatchError(f"invalid patch ({source}): {exc}") from None
     except RecursionError:
@@ -75,16 +74,12 @@ def check_shape(patch: Any, *, type: PatchType, source: str = "--patch") -> None
         raise PatchError(f"unknown patch type {type!r}: use strategic, merge or json")
     if type == "json":
         if not isinstance(patch, list) or not all(isinstance(op, dict) and "op" in op for op in patch):
-            raise PatchError(
-                f"invalid patch ({source}): a json patch is a list of operations like {_OP_EXAMPLE}"
-            )
+            raise PatchError(f"invalid patch ({source}): a json patch is a list of operations like {_OP_EXAMPLE}")
     elif not isinstance(patch, dict):
         raise PatchError(f"invalid patch ({source}): a {type} patch must be a JSON object")
 
 
-def apply_patch(
-    documents: list[dict[str, Any]], patch: Any, *, type: PatchType = "strategic"
-) -> list[dict[str, Any]]:
+def apply_patch(documents: list[dict[str, Any]], patch: Any, *, type: PatchType = "strategic") -> list[dict[str, Any]]:
     """Apply one patch to a unit's documents and return the new list of documents."""
     check_shape(patch, type=type)
     if not documents:

@@ -157,9 +157,7 @@ def _set_order(original: dict[str, Any], field: str, order: Any, *, where: str) 
         return identity(item, keys) if keys is not None and isinstance(item, dict) else item
 
     wanted = [probe(item) for item in order]
-    named = [
-        (wanted.index(probe(item)), index) for index, item in enumerate(current) if probe(item) in wanted
-    ]
+    named = [(wanted.index(probe(item)), index) for index, item in enumerate(current) if probe(item) in wanted]
     ordered = [current[index] for _, index in sorted(named)]
     for (_, slot), item in zip(named, ordered, strict=True):
         current[slot] = item

@@ -13,9 +13,7 @@ CHANGESET = "Mtx-Changeset"
 CONFLICT = "Mtx-Conflict"
 
 
-def format_message(
-    subject: str, *, operation: str, units: Sequence[str], extra: Iterable[tuple[str, str]] = ()
-) -> str:
+def format_message(subject: str, *, operation: str, units: Sequence[str], extra: Iterable[tuple[str, str]] = ()) -> str:
     """A commit message: subject, blank line, then one trailer per fact."""
     subject = " ".join(subject.split()) or operation
     lines = [f"{OPERATION}: {operation}"]
@@ -26,9 +24,7 @@ def format_message(
 
 def conflict_trailer(unit: str, conflict: dict[str, Any]) -> tuple[str, str]:
     """An `Mtx-Conflict` trailer carrying one conflict as compact JSON."""
-    return CONFLICT, json.dumps(
-        {"unit": unit, **conflict}, sort_keys=True, separators=(",", ":"), default=str
-    )
+    return CONFLICT, json.dumps({"unit": unit, **conflict}, sort_keys=True, separators=(",", ":"), default=str)
 
 
 def parse_trailers(message: str) -> dict[str, list[str]]:

@@ -44,10 +44,18 @@ class LogEntry:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "commit": self.commit, "author": self.author, "email": self.email, "date": self.date,
-            "operation": self.operation, "units": [u.as_json() for u in self.units],
-            "changeset": self.changeset, "source": self.source, "source_revision": self.source_revision,
-            "conflicts": self.conflicts, "subject": self.subject, "message": self.message,
+            "commit": self.commit,
+            "author": self.author,
+            "email": self.email,
+            "date": self.date,
+            "operation": self.operation,
+            "units": [u.as_json() for u in self.units],
+            "changeset": self.changeset,
+            "source": self.source,
+            "source_revision": self.source_revision,
+            "conflicts": self.conflicts,
+            "subject": self.subject,
+            "message": self.message,
         }
 
 
@@ -57,20 +65,31 @@ def entry_of(record: LogRecord) -> LogEntry:
     units = [ref for value in found.get(trailers.UNIT, ()) if (ref := _unit_ref(value)) is not None]
     source, _, revision = (found.get(trailers.SOURCE) or [""])[0].partition("@")
     return LogEntry(
-        record.commit, record.author, record.email, record.date,
-        _first(found, trailers.OPERATION), units, _first(found, trailers.CHANGESET), source or None, revision or None,
-        [_conflict(value) for value in found.get(trailers.CONFLICT, [])], record.message,
-        {key: values for key, values in found.items() if key not in _KNOWN})
+        record.commit,
+        record.author,
+        record.email,
+        record.date,
+        _first(found, trailers.OPERATION),
+        units,
+        _first(found, trailers.CHANGESET),
+        source or None,
+        revision or None,
+        [_conflict(value) for value in found.get(trailers.CONFLICT, [])],
+        record.message,
+        {key: values for key, values in found.items() if key not in _KNOWN},
+    )
 
 
-def read_entries(repo: Repo, revs: Sequence[str], *, paths: Sequence[str] = (),
-                 max_count: int | None = None) -> list[LogEntry]:
+def read_entries(
+    repo: Repo, revs: Sequence[str], *, paths: Sequence[str] = (), max_count: int | None = None
+) -> list[LogEntry]:
     """Audit entries of the commits reachable from `revs` (newest first), in one `git log` pass."""
     return [entry_of(r) for r in read_log(repo.git, revs, paths=paths, max_count=max_count)]
 
 
-def audit_log(repo: Repo, *, rev: str = "HEAD", space: str | None = None, unit: str | None = None,
-              limit: int | None = None) -> list[LogEntry]:
+def audit_log(
+    repo: Repo, *, rev: str = "HEAD", space: str | None = None, unit: str | None = None, limit: int | None = None
+) -> list[LogEntry]:
     """The audit trail of `rev`, newest first: every commit, or those naming a unit of `space` (or `unit`)."""
     if unit is not None and space is None:
         raise UserError("--unit needs --space")

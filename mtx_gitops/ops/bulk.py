@@ -56,10 +56,20 @@ def set_annotation(key: str, value: str) -> Function:
     return lambda _snap, unit: functions.set_annotation(unit.documents, key, value)
 
 
-def run_function(repo: Repo, name: str, function: Function, *, space_glob: str, where: str | None = None,
-                 unit: str | None = None, branch: str | None = None, message: str | None = None,
-                 dry_run: bool = False) -> WriteResult:
+def run_function(
+    repo: Repo,
+    name: str,
+    function: Function,
+    *,
+    space_glob: str,
+    where: str | None = None,
+    unit: str | None = None,
+    branch: str | None = None,
+    message: str | None = None,
+    dry_run: bool = False,
+) -> WriteResult:
     """Run `function` on every unit matching space/where/unit; all changes in one commit."""
+
     def edit(snap: Snapshot, u: Unit) -> Edit:
         result = function(snap, u)
         return Edit(result.documents if result.changed else None, note="; ".join(result.notes) or None)
@@ -69,7 +79,14 @@ def run_function(repo: Repo, name: str, function: Function, *, space_glob: str, 
         changed = sum(u.changed for u in plan.units)
         plan.notes.append(f"{matched} units matched, {changed} changed")
 
-    return edit_units(repo, select=lambda snap: select_units(snap, space_glob, where=where, unit=unit),
-                      edit=edit, operation=f"run.{name}", subject=f"Run {name} on {space_glob}"
-                      + (f" where {where}" if where else ""), branch=branch, message=message,
-                      dry_run=dry_run, on_plan=summarize)
+    return edit_units(
+        repo,
+        select=lambda snap: select_units(snap, space_glob, where=where, unit=unit),
+        edit=edit,
+        operation=f"run.{name}",
+        subject=f"Run {name} on {space_glob}" + (f" where {where}" if where else ""),
+        branch=branch,
+        message=message,
+        dry_run=dry_run,
+        on_plan=summarize,
+    )

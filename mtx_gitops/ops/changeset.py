@@ -45,8 +45,13 @@ class Changeset:
         return "refs/heads/" + self.branch
 
     def as_json(self) -> dict[str, Any]:
-        return {"changeset": self.name, "branch": self.branch, "target": self.target, "base": self.base,
-                "created": self.created}
+        return {
+            "changeset": self.name,
+            "branch": self.branch,
+            "target": self.target,
+            "base": self.base,
+            "created": self.created,
+        }
 
 
 @dataclass(frozen=True)
@@ -59,8 +64,12 @@ class Dropped:
     dry_run: bool = False
 
     def as_json(self) -> dict[str, Any]:
-        data = {**self.changeset.as_json(), "tip": self.tip, "units": [u.as_json() for u in self.units],
-                "aborted": not self.dry_run}
+        data = {
+            **self.changeset.as_json(),
+            "tip": self.tip,
+            "units": [u.as_json() for u in self.units],
+            "aborted": not self.dry_run,
+        }
         if self.dry_run:
             data["dry_run"] = True
         return data
@@ -80,8 +89,7 @@ def current_changeset(repo: Repo) -> str | None:
     return name or None
 
 
-def staging_branch(repo: Repo, *, explicit_branch: str | None,
-                   changeset: str | None) -> tuple[str | None, str | None]:
+def staging_branch(repo: Repo, *, explicit_branch: str | None, changeset: str | None) -> tuple[str | None, str | None]:
     """Where a mutating command commits: the named or current changeset's branch, else `--branch`."""
     name = changeset or (None if explicit_branch else current_changeset(repo))
     if name is None:
@@ -102,8 +110,9 @@ def load(repo: Repo, name: str) -> Changeset:
     except FileNotFoundError:
         raise NotFoundError(f"changeset {name!r} does not exist (see `mtx changeset list`)") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise RefusedError(f"changeset {name!r}: its state file is unreadable ({exc}); "
-                           f"`mtx changeset abort {name}` drops it") from None
+        raise RefusedError(
+            f"changeset {name!r}: its state file is unreadable ({exc}); `mtx changeset abort {name}` drops it"
+        ) from None
 
 
 def verified_tip(repo: Repo, changeset: Changeset) -> str:
@@ -113,8 +122,10 @@ def verified_tip(repo: Repo, changeset: Changeset) -> str:
     if tip is None:
         raise RefusedError(f"changeset {changeset.name!r}: its branch {changeset.branch} was deleted; {fix}")
     if not repo.git.is_ancestor(changeset.base, tip):
-        raise RefusedError(f"changeset {changeset.name!r}: branch {changeset.branch} was rewritten by hand "
-                           f"(it no longer descends from {changeset.base[:12]}); {fix}")
+        raise RefusedError(
+            f"changeset {changeset.name!r}: branch {changeset.branch} was rewritten by hand "
+            f"(it no longer descends from {changeset.base[:12]}); {fix}"
+        )
     return tip
 
 
@@ -156,9 +167,16 @@ def list_all(repo: Repo) -> list[dict[str, Any]]:
         healthy = tip is not None and repo.git.is_ancestor(changeset.base, tip)
         commits = len(read_entries(repo, staged_revisions(repo, changeset, tip))) if healthy and tip else 0
         units = units_touched(repo.git.changed_files(changeset.base, tip)) if healthy and tip else []
-        rows.append({**changeset.as_json(), "tip": tip, "current": changeset.name == current,
-                     "commits": commits, "units": [u.as_json() for u in units],
-                     "state": "open" if healthy else "broken (branch deleted or rewritten)"})
+        rows.append(
+            {
+                **changeset.as_json(),
+                "tip": tip,
+                "current": changeset.name == current,
+                "commits": commits,
+                "units": [u.as_json() for u in units],
+                "state": "open" if healthy else "broken (branch deleted or rewritten)",
+            }
+        )
     return rows
 
 
@@ -173,13 +191,24 @@ def show(repo: Repo, name: str) -> dict[str, Any]:
         old, new = _documents(before, ref), _documents(after, ref)
         status = "added" if old is None else "removed" if new is None else "changed"
         links = [p for p in paths if role_of(p).role == "link" and role_of(p).ref == ref]
-        units.append({**ref.as_json(), "status": status, "link_changed": bool(links),
-                      "fields": [c.as_json() for c in field_changes(old or [], new or [])]})
+        units.append(
+            {
+                **ref.as_json(),
+                "status": status,
+                "link_changed": bool(links),
+                "fields": [c.as_json() for c in field_changes(old or [], new or [])],
+            }
+        )
     target_tip = repo.git.rev_parse(f"refs/heads/{changeset.target}")
-    return {**changeset.as_json(), "tip": tip, "current": current_changeset(repo) == name,
-            "target_moved": target_tip != changeset.base,
-            "commits": [e.as_json() for e in read_entries(repo, staged_revisions(repo, changeset, tip))],
-            "units": units, "files": paths}
+    return {
+        **changeset.as_json(),
+        "tip": tip,
+        "current": current_changeset(repo) == name,
+        "target_moved": target_tip != changeset.base,
+        "commits": [e.as_json() for e in read_entries(repo, staged_revisions(repo, changeset, tip))],
+        "units": units,
+        "files": paths,
+    }
 
 
 def abort(repo: Repo, name: str, *, dry_run: bool = False) -> Dropped:

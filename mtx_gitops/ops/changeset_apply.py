@@ -44,8 +44,10 @@ def apply(repo: Repo, name: str, *, message: str | None = None, dry_run: bool = 
     paths = repo.git.changed_files(changeset.base, tip)
     foreign = [p for p in paths if p != CONFIG_FILE and not p.startswith(SPACES_DIR + "/")]
     if foreign:
-        raise RefusedError(f"changeset {name!r} changes {foreign[0]}, which mtx does not manage; "
-                           f"merge branch {changeset.branch} as a pull request instead")
+        raise RefusedError(
+            f"changeset {name!r} changes {foreign[0]}, which mtx does not manage; "
+            f"merge branch {changeset.branch} as a pull request instead"
+        )
     before, after = repo.snapshot_at(changeset.base), repo.snapshot_at(tip)
     carried = _carried_trailers(repo, changesets.staged_revisions(repo, changeset, tip))
 
@@ -55,13 +57,20 @@ def apply(repo: Repo, name: str, *, message: str | None = None, dry_run: bool = 
             _land(path, before, after, snap, landing)
         if landing.conflicts:
             listed = "; ".join(_describe(c) for c in landing.conflicts)
-            raise ConflictError(f"changeset {name!r} conflicts with {changeset.target} "
-                                f"({len(landing.conflicts)} conflict(s)), nothing written: {listed}",
-                                landing.conflicts)
+            raise ConflictError(
+                f"changeset {name!r} conflicts with {changeset.target} "
+                f"({len(landing.conflicts)} conflict(s)), nothing written: {listed}",
+                landing.conflicts,
+            )
         touched = {role_of(p).ref for p in landing.files if _differs(snap, p, landing.files[p])}
         units = [UnitChange(r.space, r.unit, r in touched) for r in units_touched(paths)]
-        plan = Plan("changeset.apply", f"Apply changeset {name}", files=landing.files, units=units,
-                    trailers=[(trailers.CHANGESET, name), *carried])
+        plan = Plan(
+            "changeset.apply",
+            f"Apply changeset {name}",
+            files=landing.files,
+            units=units,
+            trailers=[(trailers.CHANGESET, name), *carried],
+        )
         if not touched:
             plan.notes.append("nothing to land: the changeset has no staged edits the target lacks")
         return plan
@@ -74,8 +83,7 @@ def apply(repo: Repo, name: str, *, message: str | None = None, dry_run: bool = 
             result.notes.append(f"branch {changeset.branch} moved during apply: its newer edits stay staged")
             return result
         changesets.forget(repo, name)
-        result.notes.append(f"changeset {name} applied to {changeset.target}; "
-                            f"branch {changeset.branch} deleted")
+        result.notes.append(f"changeset {name} applied to {changeset.target}; branch {changeset.branch} deleted")
     return result
 
 
@@ -94,9 +102,15 @@ def _land(path: str, before: Snapshot, after: Snapshot, target: Snapshot, landin
         landing.files[path] = after.repo.git.read_blob(ours)
     else:
         ref = role.ref or role.space or path
-        landing.conflicts.append({"unit": str(ref), "path": "", "file": path,
-                                  "changeset": "deleted" if ours is None else "changed",
-                                  "target": "deleted" if theirs is None else "changed"})
+        landing.conflicts.append(
+            {
+                "unit": str(ref),
+                "path": "",
+                "file": path,
+                "changeset": "deleted" if ours is None else "changed",
+                "target": "deleted" if theirs is None else "changed",
+            }
+        )
 
 
 def _merge_unit(path: str, before: Snapshot, after: Snapshot, target: Snapshot, landing: _Landing) -> None:
@@ -107,8 +121,9 @@ def _merge_unit(path: str, before: Snapshot, after: Snapshot, target: Snapshot, 
     original = before.units([ref])[0].documents if before.has_unit(ref) else []
     merged = merge_documents(original, updated, local, policy="fail")
     if merged.conflicts:
-        landing.conflicts += [{"unit": str(ref), **c.as_json(), "changeset": c.upstream, "target": c.local}
-                              for c in merged.conflicts]
+        landing.conflicts += [
+            {"unit": str(ref), **c.as_json(), "changeset": c.upstream, "target": c.local} for c in merged.conflicts
+        ]
         return
     landing.files[path] = yamlio.rewrite(target.read_text(path), merged.documents, source=path).encode()
 
@@ -137,4 +152,3 @@ def _differs(snap: Snapshot, path: str, data: bytes | None) -> bool:
 def _describe(conflict: dict[str, Any]) -> str:
     where = f"{conflict['unit']} {conflict['path'] or conflict.get('document') or conflict.get('file')}"
     return f"{where}: changeset {conflict['changeset']!r}, target {conflict['target']!r}"
-

@@ -37,11 +37,20 @@ Select = Callable[[Snapshot], Sequence[UnitRef]]
 EditFn = Callable[[Snapshot, Unit], Edit]
 
 
-def edit_units(repo: Repo, *, select: Select, edit: EditFn, operation: str, subject: str,
-               trailers: Sequence[tuple[str, str]] = (), branch: str | None = None,
-               message: str | None = None, dry_run: bool = False,
-               on_plan: Callable[[Plan], None] | None = None,
-               progress: Progress | None = None) -> WriteResult:
+def edit_units(
+    repo: Repo,
+    *,
+    select: Select,
+    edit: EditFn,
+    operation: str,
+    subject: str,
+    trailers: Sequence[tuple[str, str]] = (),
+    branch: str | None = None,
+    message: str | None = None,
+    dry_run: bool = False,
+    on_plan: Callable[[Plan], None] | None = None,
+    progress: Progress | None = None,
+) -> WriteResult:
     """Apply `edit` to every unit `select` picks and land all changes as one commit."""
     rewritten: dict[tuple[str, bytes], bytes] = {}  # (old blob, new documents) -> new text
 
@@ -72,8 +81,16 @@ def edit_units(repo: Repo, *, select: Select, edit: EditFn, operation: str, subj
                     pending.append((unit, outcome.documents, path))
                 changed = True
             plan.files.update(outcome.files)
-            plan.units.append(UnitChange(unit.ref.space, unit.ref.unit, changed, list(outcome.conflicts),
-                                         outcome.note, merge_base_moved=bool(outcome.files)))
+            plan.units.append(
+                UnitChange(
+                    unit.ref.space,
+                    unit.ref.unit,
+                    changed,
+                    list(outcome.conflicts),
+                    outcome.note,
+                    merge_base_moved=bool(outcome.files),
+                )
+            )
             plan.trailers += [conflict_trailer(str(unit.ref), c.as_json()) for c in outcome.conflicts]
         texts = snap.repo.git.read_blobs(unit.blob for unit, _, _ in pending)
         for unit, documents, path in pending:

@@ -39,24 +39,34 @@ def explain_unit(repo: Repo, ref: UnitRef, *, rev: str = "HEAD", path: str | Non
             override = (ident, leaf) in overrides
             status = "local" if upstream_docs is None else "override" if override else "inherited"
             upstream_value = value_at(base_docs[ident], leaf) if override and ident in base_docs else None
-            fields.append({"document": ident, "path": leaf, "value": value_at(doc, leaf), "status": status,
-                           "upstream_value": upstream_value, **_setter_json(setters.get((ident, leaf)))})
+            fields.append(
+                {
+                    "document": ident,
+                    "path": leaf,
+                    "value": value_at(doc, leaf),
+                    "status": status,
+                    "upstream_value": upstream_value,
+                    **_setter_json(setters.get((ident, leaf))),
+                }
+            )
     if prefix and not fields:
         raise NotFoundError(f"unit {ref} has no field at {prefix}")
     link = unit.link
-    return {**ref.as_json(), "revision": snap.commit,
-            "upstream": link.upstream.as_json() if link else None,
-            "merge_base": {"blob": link.base_blob, "commit": link.base_commit} if link else None,
-            "merge_base_missing": link is not None and upstream_docs is None,
-            "fields": fields}
+    return {
+        **ref.as_json(),
+        "revision": snap.commit,
+        "upstream": link.upstream.as_json() if link else None,
+        "merge_base": {"blob": link.base_blob, "commit": link.base_commit} if link else None,
+        "merge_base_missing": link is not None and upstream_docs is None,
+        "fields": fields,
+    }
 
 
 def _setters(snap: Snapshot, ref: UnitRef) -> dict[tuple[str, str], LogEntry]:
     """(document, path) -> the newest commit that changed that field, from one pass over history."""
     assert snap.commit is not None
     path = unit_path(ref.space, ref.unit)
-    records = read_log(snap.repo.git, [snap.commit], paths=[path], with_blobs=True,
-                       first_parent=True)
+    records = read_log(snap.repo.git, [snap.commit], paths=[path], with_blobs=True, first_parent=True)
     versions = {b: f"{ref} at {r.commit[:12]}" for r in records if (b := r.blobs.get(path))}
     parsed = _parse_versions(snap, versions)
     setters: dict[tuple[str, str], LogEntry] = {}
@@ -90,8 +100,13 @@ def _parse_versions(snap: Snapshot, blobs: dict[str, str]) -> dict[str, list[dic
 def _setter_json(entry: LogEntry | None) -> dict[str, Any]:
     if entry is None:
         return {"commit": None, "operation": None, "date": None, "author": None, "subject": None}
-    return {"commit": entry.commit, "operation": entry.operation, "date": entry.date, "author": entry.author,
-            "subject": entry.subject}
+    return {
+        "commit": entry.commit,
+        "operation": entry.operation,
+        "date": entry.date,
+        "author": entry.author,
+        "subject": entry.subject,
+    }
 
 
 def _merge_base_documents(snap: Snapshot, blob: str) -> list[dict[str, Any]] | None:

@@ -30,8 +30,15 @@ def unit_history(repo: Repo, ref: UnitRef, *, rev: str = "HEAD") -> list[LogEntr
     return entries
 
 
-def restore_unit(repo: Repo, ref: UnitRef, revision: str, *, branch: str | None = None,
-                 message: str | None = None, dry_run: bool = False) -> WriteResult:
+def restore_unit(
+    repo: Repo,
+    ref: UnitRef,
+    revision: str,
+    *,
+    branch: str | None = None,
+    message: str | None = None,
+    dry_run: bool = False,
+) -> WriteResult:
     """Put the unit file and its link file back to their content at `revision`, as one commit."""
     check_slug(ref.space, what="space name")
     check_slug(ref.unit, what="unit name")
@@ -41,9 +48,11 @@ def restore_unit(repo: Repo, ref: UnitRef, revision: str, *, branch: str | None 
     path, link = unit_path(ref.space, ref.unit), link_path(ref.space, ref.unit)
     blob = source.blob(path)
     if blob is None:
-        raise NotFoundError(f"unit {ref.unit!r} does not exist in space {ref.space!r} at {revision} "
-                            f"({commit[:12]}); `mtx unit history {ref.unit} --space {ref.space}` lists "
-                            "the revisions it has")
+        raise NotFoundError(
+            f"unit {ref.unit!r} does not exist in space {ref.space!r} at {revision} "
+            f"({commit[:12]}); `mtx unit history {ref.unit} --space {ref.space}` lists "
+            "the revisions it has"
+        )
     source.units([ref])  # the old version must still read as Kubernetes documents
     link_blob = source.blob(link)
     texts = repo.git.read_blobs([b for b in (blob, link_blob) if b])
@@ -52,8 +61,13 @@ def restore_unit(repo: Repo, ref: UnitRef, revision: str, *, branch: str | None 
         snap.space(ref.space)
         files = {path: texts[blob], link: texts[link_blob] if link_blob else None}
         same = snap.blob(path) == blob and snap.blob(link) == link_blob
-        plan = Plan("unit.restore", f"Restore unit {ref} to {commit[:12]}", files=files,
-                    units=[UnitChange(ref.space, ref.unit, not same)], trailers=[(RESTORED_FROM, commit)])
+        plan = Plan(
+            "unit.restore",
+            f"Restore unit {ref} to {commit[:12]}",
+            files=files,
+            units=[UnitChange(ref.space, ref.unit, not same)],
+            trailers=[(RESTORED_FROM, commit)],
+        )
         if same:
             plan.notes.append(f"unit {ref} already matches {commit[:12]}: nothing to restore")
         return plan
@@ -61,8 +75,7 @@ def restore_unit(repo: Repo, ref: UnitRef, revision: str, *, branch: str | None 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
 
 
-def diff_revisions(repo: Repo, ref: UnitRef, *, rev: str = "HEAD",
-                   revision: str | None = None) -> dict[str, Any]:
+def diff_revisions(repo: Repo, ref: UnitRef, *, rev: str = "HEAD", revision: str | None = None) -> dict[str, Any]:
     """Field diffs of the unit from `revision` (default: the revision before its latest) to `rev`."""
     snap = repo.snapshot(rev)
     current = snap.unit(ref)
@@ -76,8 +89,13 @@ def diff_revisions(repo: Repo, ref: UnitRef, *, rev: str = "HEAD",
         older = repo.snapshot_at(parent)
     before = older.units([ref])[0].documents if older.has_unit(ref) else []
     changes = field_changes(before, current.documents)
-    return {**ref.as_json(), "from": older.commit, "to": snap.commit, "existed": older.has_unit(ref),
-            "fields": [c.as_json() for c in changes]}
+    return {
+        **ref.as_json(),
+        "from": older.commit,
+        "to": snap.commit,
+        "existed": older.has_unit(ref),
+        "fields": [c.as_json() for c in changes],
+    }
 
 
 def diff_upstream(repo: Repo, ref: UnitRef, *, rev: str = "HEAD") -> dict[str, Any]:
@@ -85,13 +103,15 @@ def diff_upstream(repo: Repo, ref: UnitRef, *, rev: str = "HEAD") -> dict[str, A
     snap = repo.snapshot(rev)
     unit = snap.unit(ref)
     if unit.link is None:
-        raise RefusedError(f"unit {ref} has no upstream to compare with (it was not created with "
-                           "--upstream-space)")
+        raise RefusedError(f"unit {ref} has no upstream to compare with (it was not created with --upstream-space)")
     upstream = unit.link.upstream
     if not snap.has_unit(upstream):
         raise NotFoundError(f"unit {ref}'s upstream {upstream} no longer exists")
     changes = field_changes(snap.units([upstream])[0].documents, unit.documents)
-    return {**ref.as_json(), "upstream": upstream.as_json(), "upgrade_needed": unit.upgrade_needed,
-            "revision": snap.commit,
-            "overrides": [{"document": c.document, "path": c.path, "upstream": c.old, "local": c.new}
-                          for c in changes]}
+    return {
+        **ref.as_json(),
+        "upstream": upstream.as_json(),
+        "upgrade_needed": unit.upgrade_needed,
+        "revision": snap.commit,
+        "overrides": [{"document": c.document, "path": c.path, "upstream": c.old, "local": c.new} for c in changes],
+    }

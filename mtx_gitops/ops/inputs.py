@@ -41,5 +41,6 @@ def read_text_input(name: str, *, what: str = "file") -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UserError(f"{what} {name!r} is not valid UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
-                        f"{exc.start})") from None
+        raise UserError(
+            f"{what} {name!r} is not valid UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None

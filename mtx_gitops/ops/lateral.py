@@ -25,9 +25,18 @@ def parse_unit_ref(text: str) -> UnitRef:
     return UnitRef(space, unit)
 
 
-def merge_from(repo: Repo, ref: UnitRef, source_text: str, *, merge_base: str | None = None,
-               merge_end: str | None = None, policy: Policy = "local", branch: str | None = None,
-               message: str | None = None, dry_run: bool = False) -> WriteResult:
+def merge_from(
+    repo: Repo,
+    ref: UnitRef,
+    source_text: str,
+    *,
+    merge_base: str | None = None,
+    merge_end: str | None = None,
+    policy: Policy = "local",
+    branch: str | None = None,
+    message: str | None = None,
+    dry_run: bool = False,
+) -> WriteResult:
     """Merge the change `source` made (base → end) into unit `ref`."""
     source = parse_unit_ref(source_text)
     change: dict[str, Any] = {}
@@ -62,12 +71,22 @@ def merge_from(repo: Repo, ref: UnitRef, source_text: str, *, merge_base: str | 
         conflicts = [c for u in plan.units for c in u.conflicts]
         if policy == "fail" and conflicts:
             listed = "; ".join(f"{c.path}: upstream {c.upstream!r}, local {c.local!r}" for c in conflicts)
-            raise ConflictError(f"{len(conflicts)} conflict(s) merging {source} into {ref}, nothing written: "
-                                f"{listed}", [c.as_json() | {"space": ref.space, "unit": ref.unit} for c in conflicts])
+            raise ConflictError(
+                f"{len(conflicts)} conflict(s) merging {source} into {ref}, nothing written: {listed}",
+                [c.as_json() | {"space": ref.space, "unit": ref.unit} for c in conflicts],
+            )
 
-    return edit_units(repo, select=select, edit=edit, operation="unit.merge",
-                      subject=f"Merge {source}'s change into {ref}", branch=branch, message=message,
-                      dry_run=dry_run, on_plan=check)
+    return edit_units(
+        repo,
+        select=select,
+        edit=edit,
+        operation="unit.merge",
+        subject=f"Merge {source}'s change into {ref}",
+        branch=branch,
+        message=message,
+        dry_run=dry_run,
+        on_plan=check,
+    )
 
 
 def _documents_at(repo: Repo, commit: str | None, ref: UnitRef) -> list[dict[str, Any]] | None:

@@ -38,8 +38,7 @@ def merge_files(original: str, updated: str, local: str, *, policy: Policy = "lo
     result = merge_documents(texts[0][1], texts[1][1], texts[2][1], policy=policy, hints=hints or None)
     if policy == "fail" and result.conflicts:
         listed = "; ".join(f"{c.path}: upstream {c.upstream!r}, local {c.local!r}" for c in result.conflicts)
-        raise ConflictError(f"{len(result.conflicts)} conflict(s): {listed}",
-                            [c.as_json() for c in result.conflicts])
+        raise ConflictError(f"{len(result.conflicts)} conflict(s): {listed}", [c.as_json() for c in result.conflicts])
     if not result.documents:
         return FileMerge(None, result.conflicts)
     local_text = texts[2][0]

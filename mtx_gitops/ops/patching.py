@@ -9,9 +9,17 @@ from mtx_gitops.store import Repo, Snapshot, Unit
 from mtx_gitops.transaction import WriteResult
 
 
-def patch_unit(repo: Repo, ref: UnitRef, patch_text: str, *, patch_type: PatchType = "strategic",
-               source: str = "--patch", branch: str | None = None, message: str | None = None,
-               dry_run: bool = False) -> WriteResult:
+def patch_unit(
+    repo: Repo,
+    ref: UnitRef,
+    patch_text: str,
+    *,
+    patch_type: PatchType = "strategic",
+    source: str = "--patch",
+    branch: str | None = None,
+    message: str | None = None,
+    dry_run: bool = False,
+) -> WriteResult:
     """Apply a strategic, merge or JSON patch to one unit."""
     patch = parse_patch(patch_text, source=source)
 
@@ -19,5 +27,13 @@ def patch_unit(repo: Repo, ref: UnitRef, patch_text: str, *, patch_type: PatchTy
         docs = apply_patch(unit.documents, patch, type=patch_type)
         return Edit(validate_documents(docs, source=f"{ref} after the patch"))
 
-    return edit_units(repo, select=one(ref), edit=edit, operation="unit.update",
-                      subject=f"Update unit {ref}", branch=branch, message=message, dry_run=dry_run)
+    return edit_units(
+        repo,
+        select=one(ref),
+        edit=edit,
+        operation="unit.update",
+        subject=f"Update unit {ref}",
+        branch=branch,
+        message=message,
+        dry_run=dry_run,
+    )

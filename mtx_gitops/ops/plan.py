@@ -35,9 +35,17 @@ class SpacePlan:
     conflicts: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {"space": self.space, "target": self.target, "status": self.status, "added": self.added,
-                "changed": self.changed, "removed": self.removed, "metadata": self.metadata,
-                "upgrades_pending": self.upgrades_pending, "conflicts": self.conflicts}
+        return {
+            "space": self.space,
+            "target": self.target,
+            "status": self.status,
+            "added": self.added,
+            "changed": self.changed,
+            "removed": self.removed,
+            "metadata": self.metadata,
+            "upgrades_pending": self.upgrades_pending,
+            "conflicts": self.conflicts,
+        }
 
 
 def plan(repo: Repo, *, base: str, head: str = "HEAD") -> dict[str, Any]:
@@ -62,8 +70,15 @@ def plan(repo: Repo, *, base: str, head: str = "HEAD") -> dict[str, Any]:
         "upgrades_pending": sum(len(r["upgrades_pending"]) for r in rows),
         "conflicts": sum(len(r["conflicts"]) for r in rows),
     }
-    return {"base": base, "head": head, "base_commit": base_commit, "head_commit": head_commit,
-            "merge_base": start, "summary": summary, "spaces": rows}
+    return {
+        "base": base,
+        "head": head,
+        "base_commit": base_commit,
+        "head_commit": head_commit,
+        "merge_base": start,
+        "summary": summary,
+        "spaces": rows,
+    }
 
 
 class _Planner:
@@ -78,14 +93,20 @@ class _Planner:
     @cached_property
     def targets(self) -> dict[str, str]:
         """space -> target, from every space's metadata in both trees (through the parse cache)."""
-        return {space.name: space.target for snap in (self.before, self.after) for space in snap.spaces()
-                if space.target}
+        return {
+            space.name: space.target for snap in (self.before, self.after) for space in snap.spaces() if space.target
+        }
 
     def space(self, name: str) -> SpacePlan:
         """The plan of space `name`, started on first use."""
         if name not in self.spaces:
-            status = ("added" if not self.before.has_space(name) else
-                      "removed" if not self.after.has_space(name) else "changed")
+            status = (
+                "added"
+                if not self.before.has_space(name)
+                else "removed"
+                if not self.after.has_space(name)
+                else "changed"
+            )
             self.spaces[name] = SpacePlan(name, self.targets.get(name), status)
         return self.spaces[name]
 
@@ -100,8 +121,10 @@ class _Planner:
             elif role.role == "link" and role.ref:
                 relinked.add(role.ref)
             elif role.role == "space" and role.space:
-                self.space(role.space).metadata = {"before": _space_json(self.before, role.space),
-                                                   "after": _space_json(self.after, role.space)}
+                self.space(role.space).metadata = {
+                    "before": _space_json(self.before, role.space),
+                    "after": _space_json(self.after, role.space),
+                }
         touched = units | relinked
         old = _parsed(self.before, [r for r in touched if self.before.has_unit(r)])
         new = _parsed(self.after, [r for r in touched if self.after.has_unit(r)])
@@ -113,10 +136,14 @@ class _Planner:
                 plan.removed.append(ref.unit)
             elif ref in old:
                 link = self.after.link(ref)
-                plan.changed.append({
-                    "unit": ref.unit, "fields": [c.as_json() for c in field_changes(old[ref], new[ref])],
-                    "link_changed": ref in relinked, "upstream": str(link.upstream) if link else None,
-                })
+                plan.changed.append(
+                    {
+                        "unit": ref.unit,
+                        "fields": [c.as_json() for c in field_changes(old[ref], new[ref])],
+                        "link_changed": ref in relinked,
+                        "upstream": str(link.upstream) if link else None,
+                    }
+                )
 
     def pending(self) -> None:
         """Units left needing an upgrade at the head, in touched spaces or downstream of a changed unit."""

@@ -57,8 +57,9 @@ def _group(spaces: list[dict[str, Any]]) -> list[str]:
     targets = sorted({s["target"] for s in spaces if s["target"]})
     shown = ", ".join(f"<code>{t}</code>" for t in targets[:MAX_NAMES]) + (" …" if len(targets) > MAX_NAMES else "")
     names = ", ".join(f"`{s['space']}`" for s in spaces)
-    summary = (f"<b>{len(spaces)} spaces</b> with the same change{' → ' + shown if shown else ''}: "
-               f"{_counts(spaces[0])} each")
+    summary = (
+        f"<b>{len(spaces)} spaces</b> with the same change{' → ' + shown if shown else ''}: {_counts(spaces[0])} each"
+    )
     return [f"<details><summary>{summary}</summary>", "", f"Spaces: {names}", *_body(spaces[0]), "", "</details>", ""]
 
 
@@ -92,8 +93,10 @@ def _body(space: dict[str, Any]) -> list[str]:
             note = "merge base advanced" if unit["link_changed"] else "formatting only"
             lines.append(f"- `{unit['unit']}`: {note}")
         for change in fields[:MAX_FIELDS]:
-            rows.append(f"| `{unit['unit']}` | {_object(change['document'])} | `{_cell(change['path'])}` | "
-                        f"{_value(change['old'])} | {_value(change['new'])} |")
+            rows.append(
+                f"| `{unit['unit']}` | {_object(change['document'])} | `{_cell(change['path'])}` | "
+                f"{_value(change['old'])} | {_value(change['new'])} |"
+            )
         if len(fields) > MAX_FIELDS:
             rows.append(f"| `{unit['unit']}` | | _{len(fields) - MAX_FIELDS} more field(s)_ | | |")
     if rows:
@@ -107,9 +110,11 @@ def _body(space: dict[str, Any]) -> list[str]:
         pending = ", ".join(f"`{u['unit']}` (from {u['upstream']})" for u in space["upgrades_pending"])
         lines += ["", f"Upgrades pending: {pending}"]
     for conflict in space["conflicts"]:
-        lines.append(f"- ⚠️ conflict in `{conflict.get('unit')}` at `{_cell(str(conflict.get('path')))}`: "
-                     f"upstream {_value(conflict.get('upstream'))}, local {_value(conflict.get('local'))}, "
-                     f"kept {conflict.get('resolution')} ({str(conflict.get('commit'))[:12]})")
+        lines.append(
+            f"- ⚠️ conflict in `{conflict.get('unit')}` at `{_cell(str(conflict.get('path')))}`: "
+            f"upstream {_value(conflict.get('upstream'))}, local {_value(conflict.get('local'))}, "
+            f"kept {conflict.get('resolution')} ({str(conflict.get('commit'))[:12]})"
+        )
     return lines
 
 

@@ -31,8 +31,9 @@ def unit_json(unit: Unit, *, revision: str | None, with_data: bool = True) -> di
     return data
 
 
-def select_units(snap: Snapshot, space_glob: str, *, where: str | None = None,
-                 unit: str | None = None) -> list[UnitRef]:
+def select_units(
+    snap: Snapshot, space_glob: str, *, where: str | None = None, unit: str | None = None
+) -> list[UnitRef]:
     """Units of the spaces matching `space_glob` (only `unit`, when given) that satisfy `where`.
 
     A glob or WHERE that matches nothing selects nothing; a `unit` named explicitly must exist in
@@ -43,8 +44,10 @@ def select_units(snap: Snapshot, space_glob: str, *, where: str | None = None,
     refs = snap.refs(snap.match_spaces(space_glob), unit)
     if unit is not None and not refs:
         glob = any(ch in space_glob for ch in "*?[")
-        raise NotFoundError(f"unit {unit!r} does not exist in "
-                            + (f"any space matching {space_glob!r}" if glob else f"space {space_glob!r}"))
+        raise NotFoundError(
+            f"unit {unit!r} does not exist in "
+            + (f"any space matching {space_glob!r}" if glob else f"space {space_glob!r}")
+        )
     if not where:
         return refs
     expr = parse_where(where)
@@ -57,13 +60,18 @@ def select_units(snap: Snapshot, space_glob: str, *, where: str | None = None,
     for u in units:
         unit_labels = _labels(u.documents[0] if u.documents else {})
         subject = Subject(
-            slug=u.ref.unit, space=u.ref.space, labels={str(k): str(v) for k, v in unit_labels.items()},
+            slug=u.ref.unit,
+            space=u.ref.space,
+            labels={str(k): str(v) for k, v in unit_labels.items()},
             space_labels=space_labels[u.ref.space],
             upstream_unit=u.link.upstream.unit if u.link else None,
             upstream_space=u.link.upstream.space if u.link else None,
-            upgrade_needed=u.upgrade_needed, kinds=u.kinds,
-            head_revision_num=revnums.get(u.ref, 0), documents=u.documents,
-            text=texts[u.blob].decode("utf-8", "replace") if texts else "")
+            upgrade_needed=u.upgrade_needed,
+            kinds=u.kinds,
+            head_revision_num=revnums.get(u.ref, 0),
+            documents=u.documents,
+            text=texts[u.blob].decode("utf-8", "replace") if texts else "",
+        )
         if evaluate(expr, subject):
             matched.append(u.ref)
     return matched
@@ -89,8 +97,9 @@ def head_revision_nums(snap: Snapshot, refs: Sequence[UnitRef]) -> dict[UnitRef,
     return counts
 
 
-def list_units(snap: Snapshot, space_glob: str, *, where: str | None = None, unit: str | None = None,
-               with_data: bool = True) -> list[dict[str, Any]]:
+def list_units(
+    snap: Snapshot, space_glob: str, *, where: str | None = None, unit: str | None = None, with_data: bool = True
+) -> list[dict[str, Any]]:
     """Units as JSON objects, sorted by space then unit."""
     refs = select_units(snap, space_glob, where=where, unit=unit)
     units = snap.units(refs)

@@ -33,8 +33,7 @@ targets:
 """
 
 
-def init(path: Path, *, example: str | None = None, message: str | None = None,
-         dry_run: bool = False) -> WriteResult:
+def init(path: Path, *, example: str | None = None, message: str | None = None, dry_run: bool = False) -> WriteResult:
     """Make `path` an mtx config repo: mtx.yaml, base/, spaces/, and the first commit.
 
     A dry run checks the same things and shows the files it would commit, creating nothing.
@@ -67,8 +66,13 @@ def _init_preview(path: Path, plan: Plan) -> WriteResult:
         raise UserError(f"HEAD of {path} is detached: check out a branch for the first commit")
     notes = [] if has_git else [f"would create a git repository in {path} (branch {branch})"]
     notes.append(f"would commit {len(plan.files)} files: {', '.join(sorted(plan.files))}")
-    diff = "".join(line for name, data in sorted(plan.files.items()) for line in difflib.unified_diff(
-        [], (data or b"").decode("utf-8", "replace").splitlines(keepends=True), f"a/{name}", f"b/{name}"))
+    diff = "".join(
+        line
+        for name, data in sorted(plan.files.items())
+        for line in difflib.unified_diff(
+            [], (data or b"").decode("utf-8", "replace").splitlines(keepends=True), f"a/{name}", f"b/{name}"
+        )
+    )
     return WriteResult(None, branch, plan.units, notes, dry_run=True, diff=diff)
 
 
@@ -77,8 +81,11 @@ def example_manifests(name: str) -> dict[str, bytes]:
     folder = resources.files("mtx_gitops.examples").joinpath(name)
     if not folder.is_dir():
         raise UserError(f"unknown example {name!r} (known: traderx)")
-    return {entry.name: entry.read_bytes() for entry in sorted(folder.iterdir(), key=lambda e: e.name)
-            if entry.name.endswith(".yaml")}
+    return {
+        entry.name: entry.read_bytes()
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".yaml")
+    }
 
 
 def parse_labels(pairs: list[str]) -> dict[str, str]:
@@ -93,9 +100,17 @@ def parse_labels(pairs: list[str]) -> dict[str, str]:
     return labels
 
 
-def create_space(repo: Repo, name: str, *, labels: Mapping[str, str], target: str | None,
-                 namespace: str | None, branch: str | None = None, message: str | None = None,
-                 dry_run: bool = False) -> WriteResult:
+def create_space(
+    repo: Repo,
+    name: str,
+    *,
+    labels: Mapping[str, str],
+    target: str | None,
+    namespace: str | None,
+    branch: str | None = None,
+    message: str | None = None,
+    dry_run: bool = False,
+) -> WriteResult:
     """Create a space directory with its metadata."""
     check_slug(name, what="space name")
     if namespace is not None:
@@ -106,43 +121,69 @@ def create_space(repo: Repo, name: str, *, labels: Mapping[str, str], target: st
             raise AlreadyExistsError(f"space {name!r} exists already")
         check_target(snap, target)
         space = Space(name, dict(labels), target, namespace)
-        return Plan("space.create", f"Create space {name}",
-                    files={space_meta_path(name): yamlio.dump_one(space.as_data()).encode()})
+        return Plan(
+            "space.create",
+            f"Create space {name}",
+            files={space_meta_path(name): yamlio.dump_one(space.as_data()).encode()},
+        )
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
 
 
-def update_space(repo: Repo, name: str, *, labels: Mapping[str, str] | None = None,
-                 target: str | None = None, namespace: str | None = None, branch: str | None = None,
-                 message: str | None = None, dry_run: bool = False) -> WriteResult:
+def update_space(
+    repo: Repo,
+    name: str,
+    *,
+    labels: Mapping[str, str] | None = None,
+    target: str | None = None,
+    namespace: str | None = None,
+    branch: str | None = None,
+    message: str | None = None,
+    dry_run: bool = False,
+) -> WriteResult:
     """Change a space's labels, target or namespace."""
+
     def build(snap: Snapshot) -> Plan:
         space = snap.space(name)
         check_target(snap, target)
-        updated = Space(name, {**space.labels, **(labels or {})}, target or space.target,
-                        namespace or space.namespace)
-        return Plan("space.update", f"Update space {name}",
-                    files={space_meta_path(name): yamlio.dump_one(updated.as_data()).encode()})
+        updated = Space(name, {**space.labels, **(labels or {})}, target or space.target, namespace or space.namespace)
+        return Plan(
+            "space.update",
+            f"Update space {name}",
+            files={space_meta_path(name): yamlio.dump_one(updated.as_data()).encode()},
+        )
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
 
 
-def delete_space(repo: Repo, name: str, *, force: bool = False, branch: str | None = None,
-                 message: str | None = None, dry_run: bool = False) -> WriteResult:
+def delete_space(
+    repo: Repo,
+    name: str,
+    *,
+    force: bool = False,
+    branch: str | None = None,
+    message: str | None = None,
+    dry_run: bool = False,
+) -> WriteResult:
     """Delete a space; refuses while it holds units or others link to it, unless `force`."""
+
     def build(snap: Snapshot) -> Plan:
         snap.space(name)
         units = snap.unit_names(name)
-        linked = sorted({str(d) for u in units for d in snap.downstream_of(UnitRef(name, u))
-                         if d.space != name})
+        linked = sorted({str(d) for u in units for d in snap.downstream_of(UnitRef(name, u)) if d.space != name})
         if units and not force:
             raise RefusedError(f"space {name!r} still holds {len(units)} unit(s); delete them or pass --force")
         if linked and not force:
-            raise RefusedError(f"units {', '.join(linked)} name units of {name!r} as upstream; "
-                               "pass --force to delete anyway")
+            raise RefusedError(
+                f"units {', '.join(linked)} name units of {name!r} as upstream; pass --force to delete anyway"
+            )
         files: dict[str, bytes | None] = dict.fromkeys(snap.files_of(name))
         # Each unit deleted with the space is a changed unit: reported, and named in the trailers for `mtx log`.
-        return Plan("space.delete", f"Delete space {name}", files=files,
-                    units=[UnitChange(name, unit, True, note="deleted with the space") for unit in units])
+        return Plan(
+            "space.delete",
+            f"Delete space {name}",
+            files=files,
+            units=[UnitChange(name, unit, True, note="deleted with the space") for unit in units],
+        )
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)

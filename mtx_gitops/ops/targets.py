@@ -15,9 +15,18 @@ from mtx_gitops.transaction import Plan, WriteResult, write
 TARGET_KINDS = ("kubernetes", "directory")
 
 
-def create_target(repo: Repo, name: str, *, kind: str, kubeconfig: str | None = None,
-                  context: str | None = None, path: str | None = None, branch: str | None = None,
-                  message: str | None = None, dry_run: bool = False) -> WriteResult:
+def create_target(
+    repo: Repo,
+    name: str,
+    *,
+    kind: str,
+    kubeconfig: str | None = None,
+    context: str | None = None,
+    path: str | None = None,
+    branch: str | None = None,
+    message: str | None = None,
+    dry_run: bool = False,
+) -> WriteResult:
     """Add a delivery target to mtx.yaml; refuses a name that is defined already."""
     check_slug(name, what="target name")
     target = target_spec(kind, kubeconfig=kubeconfig, context=context, path=path)
@@ -30,9 +39,18 @@ def create_target(repo: Repo, name: str, *, kind: str, kubeconfig: str | None = 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
 
 
-def update_target(repo: Repo, name: str, *, kind: str | None = None, kubeconfig: str | None = None,
-                  context: str | None = None, path: str | None = None, branch: str | None = None,
-                  message: str | None = None, dry_run: bool = False) -> WriteResult:
+def update_target(
+    repo: Repo,
+    name: str,
+    *,
+    kind: str | None = None,
+    kubeconfig: str | None = None,
+    context: str | None = None,
+    path: str | None = None,
+    branch: str | None = None,
+    message: str | None = None,
+    dry_run: bool = False,
+) -> WriteResult:
     """Change a target: the options given replace its fields; the others are kept while the kind stays."""
     check_slug(name, what="target name")
     if kind is None and kubeconfig is None and context is None and path is None:
@@ -43,8 +61,12 @@ def update_target(repo: Repo, name: str, *, kind: str | None = None, kubeconfig:
         old = snap.targets()[name]
         same_kind = kind in (None, old.get("kind"))
         kept = old if same_kind else {}
-        target = target_spec(kind or str(old.get("kind")), kubeconfig=kubeconfig or kept.get("kubeconfig"),
-                             context=context or kept.get("context"), path=path or kept.get("path"))
+        target = target_spec(
+            kind or str(old.get("kind")),
+            kubeconfig=kubeconfig or kept.get("kubeconfig"),
+            context=context or kept.get("context"),
+            path=path or kept.get("path"),
+        )
         return Plan("target.update", f"Update target {name}", files=_with_target(snap, name, target))
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
@@ -76,8 +98,7 @@ def list_targets(snap: Snapshot) -> list[dict[str, Any]]:
     for space in snap.spaces():
         if space.target:
             users.setdefault(space.target, []).append(space.name)
-    return [{"target": name, **spec, "spaces": users.get(name, [])}
-            for name, spec in sorted(snap.targets().items())]
+    return [{"target": name, **spec, "spaces": users.get(name, [])} for name, spec in sorted(snap.targets().items())]
 
 
 def check_target(snap: Snapshot, target: str | None) -> None:

@@ -24,9 +24,17 @@ def check_manifest(data: bytes, *, source: str) -> bytes:
     return data
 
 
-def create_unit(repo: Repo, ref: UnitRef, data: bytes | None, *, upstream: UnitRef | None = None,
-                source: str = "input", branch: str | None = None, message: str | None = None,
-                dry_run: bool = False) -> WriteResult:
+def create_unit(
+    repo: Repo,
+    ref: UnitRef,
+    data: bytes | None,
+    *,
+    upstream: UnitRef | None = None,
+    source: str = "input",
+    branch: str | None = None,
+    message: str | None = None,
+    dry_run: bool = False,
+) -> WriteResult:
     """Create a unit from manifest bytes, or as a linked copy of `upstream`."""
     check_slug(ref.space, what="space name")
     check_slug(ref.unit, what="unit name")
@@ -41,8 +49,12 @@ def create_unit(repo: Repo, ref: UnitRef, data: bytes | None, *, upstream: UnitR
             raise AlreadyExistsError(f"unit {ref.unit!r} exists already in space {ref.space!r}")
         if upstream is None:
             assert data is not None
-            return Plan("unit.create", f"Create unit {ref}", files={unit_path(ref.space, ref.unit): data},
-                        units=[UnitChange(ref.space, ref.unit, True)])
+            return Plan(
+                "unit.create",
+                f"Create unit {ref}",
+                files={unit_path(ref.space, ref.unit): data},
+                units=[UnitChange(ref.space, ref.unit, True)],
+            )
         plan = Plan("unit.create", f"Create unit {ref} from {upstream}", trailers=[_source(snap, str(upstream))])
         _add_linked_copy(snap, plan, ref, upstream)
         return plan
@@ -50,8 +62,15 @@ def create_unit(repo: Repo, ref: UnitRef, data: bytes | None, *, upstream: UnitR
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
 
 
-def link_space(repo: Repo, space: str, upstream_space: str, *, branch: str | None = None,
-               message: str | None = None, dry_run: bool = False) -> WriteResult:
+def link_space(
+    repo: Repo,
+    space: str,
+    upstream_space: str,
+    *,
+    branch: str | None = None,
+    message: str | None = None,
+    dry_run: bool = False,
+) -> WriteResult:
     """Create a linked copy of every unit of `upstream_space` in `space` (one commit)."""
     check_slug(space, what="space name")
     check_slug(upstream_space, what="upstream space name")
@@ -59,8 +78,9 @@ def link_space(repo: Repo, space: str, upstream_space: str, *, branch: str | Non
     def build(snap: Snapshot) -> Plan:
         snap.space(space)
         snap.space(upstream_space)
-        plan = Plan("unit.create", f"Link every unit of {upstream_space} into {space}",
-                    trailers=[_source(snap, upstream_space)])
+        plan = Plan(
+            "unit.create", f"Link every unit of {upstream_space} into {space}", trailers=[_source(snap, upstream_space)]
+        )
         for name in snap.unit_names(upstream_space):
             ref = UnitRef(space, name)
             if snap.has_unit(ref):
@@ -91,8 +111,16 @@ def _add_linked_copy(snap: Snapshot, plan: Plan, ref: UnitRef, upstream: UnitRef
     plan.units.append(UnitChange(ref.space, ref.unit, True))
 
 
-def copy_unit(repo: Repo, unit: str, *, source_space: str, target_space: str, branch: str | None = None,
-              message: str | None = None, dry_run: bool = False) -> WriteResult:
+def copy_unit(
+    repo: Repo,
+    unit: str,
+    *,
+    source_space: str,
+    target_space: str,
+    branch: str | None = None,
+    message: str | None = None,
+    dry_run: bool = False,
+) -> WriteResult:
     """Promotion by copy: the unit's content from one space to another (created or replaced)."""
     source = UnitRef(source_space, unit)
     target = UnitRef(target_space, unit)
@@ -103,25 +131,39 @@ def copy_unit(repo: Repo, unit: str, *, source_space: str, target_space: str, br
         if source == target:
             raise UserError(f"unit {source} cannot be copied onto itself")
         data = snap.repo.git.read_blob(snap.blob(unit_path(source.space, unit)) or "")
-        return Plan("unit.copy", f"Copy unit {unit} from {source_space} to {target_space}",
-                    files={unit_path(target_space, unit): data},
-                    units=[UnitChange(target_space, unit, True)],
-                    trailers=[(trailers.SOURCE, str(source))])
+        return Plan(
+            "unit.copy",
+            f"Copy unit {unit} from {source_space} to {target_space}",
+            files={unit_path(target_space, unit): data},
+            units=[UnitChange(target_space, unit, True)],
+            trailers=[(trailers.SOURCE, str(source))],
+        )
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
 
 
-def delete_unit(repo: Repo, ref: UnitRef, *, force: bool = False, branch: str | None = None,
-                message: str | None = None, dry_run: bool = False) -> WriteResult:
+def delete_unit(
+    repo: Repo,
+    ref: UnitRef,
+    *,
+    force: bool = False,
+    branch: str | None = None,
+    message: str | None = None,
+    dry_run: bool = False,
+) -> WriteResult:
     """Delete a unit; refuses while other units name it upstream, unless `force`."""
+
     def build(snap: Snapshot) -> Plan:
         snap.require(ref)
         downstream = snap.downstream_of(ref)
         if downstream and not force:
             names = ", ".join(str(d) for d in downstream)
             raise RefusedError(f"unit {ref} is the upstream of {names}; pass --force to delete it anyway")
-        return Plan("unit.delete", f"Delete unit {ref}",
-                    files={unit_path(ref.space, ref.unit): None, link_path(ref.space, ref.unit): None},
-                    units=[UnitChange(ref.space, ref.unit, True)])
+        return Plan(
+            "unit.delete",
+            f"Delete unit {ref}",
+            files={unit_path(ref.space, ref.unit): None, link_path(ref.space, ref.unit): None},
+            units=[UnitChange(ref.space, ref.unit, True)],
+        )
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)

@@ -21,9 +21,18 @@ from mtx_gitops.store import Repo, Snapshot, Unit
 from mtx_gitops.transaction import Plan, UnitChange, WriteResult
 
 
-def upgrade_units(repo: Repo, space_glob: str, *, unit: str | None = None, where: str | None = None,
-                  policy: Policy = "local", branch: str | None = None, message: str | None = None,
-                  dry_run: bool = False, progress: Progress | None = None) -> WriteResult:
+def upgrade_units(
+    repo: Repo,
+    space_glob: str,
+    *,
+    unit: str | None = None,
+    where: str | None = None,
+    policy: Policy = "local",
+    branch: str | None = None,
+    message: str | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> WriteResult:
     """Upgrade the linked units of the spaces matching `space_glob` from their upstreams."""
     parsed: dict[str, list[dict[str, Any]]] = {}  # merge bases and upstreams, by blob id
     merges: dict[tuple[str, str, str], tuple[DocumentsMerge, bool]] = {}  # and: is it the local content?
@@ -46,8 +55,10 @@ def upgrade_units(repo: Repo, space_glob: str, *, unit: str | None = None, where
         try:
             parsed.update(snap.parsed_blobs(bases))
         except NotFoundError as exc:
-            raise NotFoundError(f"{exc}: the merge base is missing from history; use "
-                                "`mtx unit update U --space S --merge-unit UPSTREAM --merge-base REV`") from None
+            raise NotFoundError(
+                f"{exc}: the merge base is missing from history; use "
+                "`mtx unit update U --space S --merge-unit UPSTREAM --merge-base REV`"
+            ) from None
         parsed.update(snap.parsed_blobs({blob: name for blob, name in upstreams.items() if blob not in parsed}))
         return [u.ref for u in linked]
 
@@ -71,21 +82,38 @@ def upgrade_units(repo: Repo, space_glob: str, *, unit: str | None = None, where
         notes = list(merged.notes)
         if same:  # the link still moves, so the next upgrade merges from the new upstream
             notes.append(f"content unchanged; merge base moved to {u.upstream_blob[:12]}")
-        return Edit(None if same else merged.documents, merged.conflicts, "; ".join(notes) or None,
-                    files={link_path(u.ref.space, u.ref.unit): links[new_link]})
+        return Edit(
+            None if same else merged.documents,
+            merged.conflicts,
+            "; ".join(notes) or None,
+            files={link_path(u.ref.space, u.ref.unit): links[new_link]},
+        )
 
     def check(plan: Plan) -> None:
         conflicts = [(u, c) for u in plan.units for c in u.conflicts]
         if policy == "fail" and conflicts:
-            listed = "; ".join(f"{u.space}/{u.unit} {c.path}: base {c.base!r}, upstream {c.upstream!r}, "
-                               f"local {c.local!r}" for u, c in conflicts)
-            raise ConflictError(f"{len(conflicts)} conflict(s), nothing written: {listed}",
-                                [c.as_json() | {"space": u.space, "unit": u.unit} for u, c in conflicts])
+            listed = "; ".join(
+                f"{u.space}/{u.unit} {c.path}: base {c.base!r}, upstream {c.upstream!r}, local {c.local!r}"
+                for u, c in conflicts
+            )
+            raise ConflictError(
+                f"{len(conflicts)} conflict(s), nothing written: {listed}",
+                [c.as_json() | {"space": u.space, "unit": u.unit} for u, c in conflicts],
+            )
         plan.notes += _summary(plan.units, orphaned=len(orphaned))
 
-    return edit_units(repo, select=select, edit=edit, operation="unit.upgrade",
-                      subject=f"Upgrade units in {space_glob} from their upstreams", branch=branch,
-                      message=message, dry_run=dry_run, on_plan=check, progress=progress)
+    return edit_units(
+        repo,
+        select=select,
+        edit=edit,
+        operation="unit.upgrade",
+        subject=f"Upgrade units in {space_glob} from their upstreams",
+        branch=branch,
+        message=message,
+        dry_run=dry_run,
+        on_plan=check,
+        progress=progress,
+    )
 
 
 def _summary(units: Sequence[UnitChange], *, orphaned: int) -> list[str]:

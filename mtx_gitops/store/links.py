@@ -36,8 +36,12 @@ class LinkIndex:
             return
         self._tree.load(todo)
         found = {name: self._tree.space(name) for name in todo}
-        wanted = {blob: link_path(name, unit) for name, files in found.items()
-                  for unit, blob in files.links.items() if unit in files.units and blob not in self._shared}
+        wanted = {
+            blob: link_path(name, unit)
+            for name, files in found.items()
+            for unit, blob in files.links.items()
+            if unit in files.units and blob not in self._shared
+        }
         parsed = self._cache.documents(wanted, kind="link", read=self._git.read_blobs, parse=_parse_link)
         for blob, (space, unit, base_blob, base_commit) in parsed.items():
             self._shared[blob] = Link(UnitRef(space, unit), base_blob, base_commit)

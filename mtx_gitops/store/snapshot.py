@@ -54,8 +54,10 @@ class Snapshot:
     def entries(self) -> dict[str, TreeEntry]:
         """Every regular file under spaces/ plus mtx.yaml, by path (symlinks are never followed)."""
         executable = self._tree.executables()
-        return {path: TreeEntry("100755" if path in executable else "100644", blob, path)
-                for path, blob in self.files.items()}
+        return {
+            path: TreeEntry("100755" if path in executable else "100644", blob, path)
+            for path, blob in self.files.items()
+        }
 
     @property
     def symlinks(self) -> frozenset[str]:

@@ -98,7 +98,7 @@ class TreeIndex:
         assert self._commit is not None
         for mode, kind, blob, path in list_tree(self._git, self._commit, [CONFIG_FILE, _PREFIX], recursive=False):
             if kind == "tree" and path.startswith(_PREFIX):
-                dirs.append(path[len(_PREFIX):])
+                dirs.append(path[len(_PREFIX) :])
             else:
                 self._add_top(mode, blob, path)
         self._dirs = sorted(dirs)
@@ -175,7 +175,7 @@ class TreeIndex:
     def blob(self, path: str) -> str | None:
         """The blob of a regular file under spaces/ or of mtx.yaml; None for anything else."""
         if path.startswith(_PREFIX):
-            name, slash, _rest = path[len(_PREFIX):].partition("/")
+            name, slash, _rest = path[len(_PREFIX) :].partition("/")
             if slash:
                 return self.space(name).files.get(path)
         elif path != CONFIG_FILE:

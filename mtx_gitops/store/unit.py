@@ -21,8 +21,9 @@ class Upstreams:
     Rendering needs neither, so it never reads the upstream spaces.
     """
 
-    def __init__(self, refs: Sequence[UnitRef], *, links: LinkIndex, tree: TreeIndex,
-                 blob: Callable[[str], str | None]) -> None:
+    def __init__(
+        self, refs: Sequence[UnitRef], *, links: LinkIndex, tree: TreeIndex, blob: Callable[[str], str | None]
+    ) -> None:
         self._refs = refs
         self._links = links
         self._tree = tree

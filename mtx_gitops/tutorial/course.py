@@ -31,8 +31,9 @@ def setup(root: Path, number: int, *, execute: Execute, console: Console) -> Run
         run.mtx("init", ".", "--example", "traderx")
         at = 0
     if at > number:
-        raise RefusedError(f"{run.root} is at stage {at} already, past stage {number}: stages only go forward; "
-                           "give a fresh --repo DIR")
+        raise RefusedError(
+            f"{run.root} is at stage {at} already, past stage {number}: stages only go forward; give a fresh --repo DIR"
+        )
     if at == number:
         console.print(f"{run.root} is at stage {number} already: nothing to do", soft_wrap=True)
         console.print(overview(State.read(run)))
@@ -61,6 +62,8 @@ def run_course(root: Path, *, execute: Execute, console: Console, kubeconfig: st
         deploy(root, chosen.number, execute=execute, console=console, kubeconfig=kubeconfig)
     took = time.monotonic() - started
     console.rule(f"[bold green]All {len(STAGES)} stages done in {took:.1f} s[/]")
-    console.print(f"The config repo is {root.resolve()}: try `git -C {root} log --oneline` "
-                  f"or `mtx log --repo {root}`.", soft_wrap=True)
+    console.print(
+        f"The config repo is {root.resolve()}: try `git -C {root} log --oneline` or `mtx log --repo {root}`.",
+        soft_wrap=True,
+    )
     return took

@@ -29,14 +29,22 @@ WAIT_SECONDS = 120.0
 POLL_SECONDS = 0.5
 
 
-def deploy(root: Path, number: int, *, execute: Execute, console: Console, kubeconfig: str | None = None,
-           wait_seconds: float = WAIT_SECONDS) -> list[dict[str, Any]]:
+def deploy(
+    root: Path,
+    number: int,
+    *,
+    execute: Execute,
+    console: Console,
+    kubeconfig: str | None = None,
+    wait_seconds: float = WAIT_SECONDS,
+) -> list[dict[str, Any]]:
     """Deliver stage `number`'s spaces of the repo at `root`; returns their status rows (cluster only)."""
     check_stage(number)
     at = reached(root)
     if at is None or at < number:
-        raise RefusedError(f"{root} is at stage {at or 0}: run `./setup-structure {number}` "
-                           f"(mtx tutorial setup {number}) first")
+        raise RefusedError(
+            f"{root} is at stage {at or 0}: run `./setup-structure {number}` (mtx tutorial setup {number}) first"
+        )
     run = Runner(root, execute=execute, console=console)
     spaces = stage(number).deploys
     console.rule(f"[bold]Deploy stage {number}[/]: {', '.join(spaces)}")
@@ -48,8 +56,12 @@ def deploy(root: Path, number: int, *, execute: Execute, console: Console, kubec
     target_of = {s: t for t in run.read("target", "list") for s in t.get("spaces") or () if s in spaces}
     on_cluster = [s for s in spaces if target_of.get(s, {}).get("kind") == "kubernetes"]
     rows = wait_running(run, on_cluster, wait_seconds) if on_cluster else []
-    panels = [cluster_panel(s, [r for r in rows if r.get("space") == s]) if s in on_cluster
-              else directory_panel(run.root, s, target_of.get(s, {})) for s in spaces]
+    panels = [
+        cluster_panel(s, [r for r in rows if r.get("space") == s])
+        if s in on_cluster
+        else directory_panel(run.root, s, target_of.get(s, {}))
+        for s in spaces
+    ]
     console.print(deployed(number, panels, on_cluster=bool(on_cluster)))
     return rows
 
@@ -57,10 +69,16 @@ def deploy(root: Path, number: int, *, execute: Execute, console: Console, kubec
 def deployed(number: int, panels: list[Panel], *, on_cluster: bool) -> Panel:
     """The frame around a deploy's panels: three to a row, the odd ones first (infra above the regions)."""
     odd = len(panels) % 3
-    grid = ([row(*panels[:odd])] if odd else []) + [row(*panels[i:i + 3]) for i in range(odd, len(panels), 3)]
-    return Panel(Group(*grid), title=f"[bold]Deployed: stage {number}[/]", box=box.HEAVY, border_style="green",
-                 subtitle="[italic]pods Running ✓ on the cluster[/]" if on_cluster else
-                 "[italic]manifests written to the directory targets (no cluster)[/]")
+    grid = ([row(*panels[:odd])] if odd else []) + [row(*panels[i : i + 3]) for i in range(odd, len(panels), 3)]
+    return Panel(
+        Group(*grid),
+        title=f"[bold]Deployed: stage {number}[/]",
+        box=box.HEAVY,
+        border_style="green",
+        subtitle="[italic]pods Running ✓ on the cluster[/]"
+        if on_cluster
+        else "[italic]manifests written to the directory targets (no cluster)[/]",
+    )
 
 
 def point_targets_at(run: Runner, spaces: tuple[str, ...], kubeconfig: str) -> None:
@@ -84,9 +102,12 @@ def wait_running(run: Runner, spaces: list[str], wait_seconds: float) -> list[di
             return rows
         if time.monotonic() > deadline:
             first = waiting[0]
-            raise ClusterError(f"{first.get('kind')} {first.get('namespace')}/{first.get('name')} is still "
-                               f"{first.get('sync')}/{first.get('health')} (ready {first.get('ready')}) "
-                               f"after {wait_seconds:.0f} s", transient=True)
+            raise ClusterError(
+                f"{first.get('kind')} {first.get('namespace')}/{first.get('name')} is still "
+                f"{first.get('sync')}/{first.get('health')} (ready {first.get('ready')}) "
+                f"after {wait_seconds:.0f} s",
+                transient=True,
+            )
         time.sleep(POLL_SECONDS)
 
 
@@ -105,8 +126,12 @@ def cluster_panel(space: str, rows: list[dict[str, Any]]) -> Panel:
             text.append(f"Running ✓ {pods.get('running')}/{pods.get('total')}", style="bold green")
         lines.append(text)
     namespace = next((r.get("namespace") for r in rows if r.get("namespace")), None)
-    return Panel(Group(*lines) if lines else Text("(nothing live)"), title=f"[bold]{space}[/]",
-                 subtitle=f"[dim]namespace {namespace}[/]" if namespace else None, border_style="green")
+    return Panel(
+        Group(*lines) if lines else Text("(nothing live)"),
+        title=f"[bold]{space}[/]",
+        subtitle=f"[dim]namespace {namespace}[/]" if namespace else None,
+        border_style="green",
+    )
 
 
 def directory_panel(root: Path, space: str, target: dict[str, Any]) -> Panel:
@@ -123,5 +148,9 @@ def directory_panel(root: Path, space: str, target: dict[str, Any]) -> Panel:
             if doc.get("kind") in ("Deployment", "StatefulSet") and facets:
                 text.append(f"\n    r: {facets.get('r')} · {facets.get('image')}", style="cyan")
         lines.append(text)
-    return Panel(Group(*lines) if lines else Text("(no manifests written)"), title=f"[bold]{space}[/]",
-                 subtitle=f"[dim]→ {target.get('path', 'out')}/[/]", border_style="green")
+    return Panel(
+        Group(*lines) if lines else Text("(no manifests written)"),
+        title=f"[bold]{space}[/]",
+        subtitle=f"[dim]→ {target.get('path', 'out')}/[/]",
+        border_style="green",
+    )

@@ -24,9 +24,15 @@ KEPT = "✓"
 FACET_ORDER = ("r", "image", "algo", "timeout", "CIRCUIT_BREAKER")
 
 
-def unit_block(view: UnitView, *, before: State | None = None, keep: Iterable[str] = (),
-               overrides: State | None = None, note: str | None = None,
-               facets: Sequence[str] = FACET_ORDER) -> Text:
+def unit_block(
+    view: UnitView,
+    *,
+    before: State | None = None,
+    keep: Iterable[str] = (),
+    overrides: State | None = None,
+    note: str | None = None,
+    facets: Sequence[str] = FACET_ORDER,
+) -> Text:
     """A unit's name and its `facets`, marked against `before` (⚡ changed, ✓ kept) or its upstream."""
     text = Text(view.unit, style="bold")
     if note:
@@ -59,16 +65,35 @@ def _upstream_of(view: UnitView, state: State | None) -> UnitView | None:
     return state.unit(space, unit)
 
 
-def space_panel(state: State, space: str, *, units: Sequence[str] | None = None, before: State | None = None,
-                keep: Iterable[str] = (), overrides: bool = False, caption: str | None = None,
-                notes: dict[str, str] | None = None, style: str = "blue", facets: Sequence[str] = FACET_ORDER,
-                subtitle: bool = True, expand: bool = True) -> Panel:
+def space_panel(
+    state: State,
+    space: str,
+    *,
+    units: Sequence[str] | None = None,
+    before: State | None = None,
+    keep: Iterable[str] = (),
+    overrides: bool = False,
+    caption: str | None = None,
+    notes: dict[str, str] | None = None,
+    style: str = "blue",
+    facets: Sequence[str] = FACET_ORDER,
+    subtitle: bool = True,
+    expand: bool = True,
+) -> Panel:
     """A space as a panel: its units (all, or `units`) with their `facets`; labels and target below."""
     views = state.units.get(space, {})
     names = [u for u in (units if units is not None else sorted(views)) if u in views]
     blocks: list[RenderableType] = [
-        unit_block(views[name], before=before, keep=tuple(keep), overrides=state if overrides else None,
-                   note=(notes or {}).get(name), facets=facets) for name in names]
+        unit_block(
+            views[name],
+            before=before,
+            keep=tuple(keep),
+            overrides=state if overrides else None,
+            note=(notes or {}).get(name),
+            facets=facets,
+        )
+        for name in names
+    ]
     if not blocks:
         blocks.append(Text("(no units)", style="dim"))
     if caption:
@@ -78,8 +103,9 @@ def space_panel(state: State, space: str, *, units: Sequence[str] | None = None,
         # A panel fitted to its content would cut a long subtitle: say it inside instead.
         blocks.append(Text.from_markup(below))
         below = None
-    return Panel(Group(*blocks), title=f"[bold]{space}[/]", box=box.ROUNDED, border_style=style, expand=expand,
-                 subtitle=below)
+    return Panel(
+        Group(*blocks), title=f"[bold]{space}[/]", box=box.ROUNDED, border_style=style, expand=expand, subtitle=below
+    )
 
 
 def space_subtitle(state: State, space: str) -> str | None:
@@ -114,8 +140,9 @@ class Arrow:
         stem = middles[len(middles) // 2] if self.fan > 1 else 8
         size = cell_len(self.label)
         fits = stem + 2 + size <= width or stem < size + 1
-        yield Text(" " * stem + "│ " + self.label if fits else " " * (stem - size - 1) + self.label + " │",
-                   style="cyan")
+        yield Text(
+            " " * stem + "│ " + self.label if fits else " " * (stem - size - 1) + self.label + " │", style="cyan"
+        )
         if self.fan > 1:
             line = [" "] * (middles[-1] + 1)
             for i in range(middles[0], middles[-1] + 1):
@@ -138,8 +165,14 @@ def arrow(label: str, *, fan: int = 1) -> Arrow:
 
 def stage_frame(number: int, title: str, concept: str, body: Sequence[RenderableType]) -> Panel:
     """The frame around one stage's drawing."""
-    return Panel(Group(*body), title=f"[bold]Stage {number}: {title}[/]", subtitle=f"[italic]{concept}[/]",
-                 box=box.HEAVY, border_style="magenta", expand=True)
+    return Panel(
+        Group(*body),
+        title=f"[bold]Stage {number}: {title}[/]",
+        subtitle=f"[italic]{concept}[/]",
+        box=box.HEAVY,
+        border_style="magenta",
+        expand=True,
+    )
 
 
 def bullets(title: str, lines: Iterable[str], *, mark: str = KEPT, style: str = "green") -> Text:

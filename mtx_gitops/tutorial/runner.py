@@ -60,8 +60,11 @@ class Runner:
 
     def announce(self) -> None:
         """Say where the commands run and what every one of them gets added."""
-        self.console.print(f"[dim]$ cd {self.root}    # each mtx command below also gets "
-                           f"--repo {self.root} -o json[/]", highlight=False, soft_wrap=True)
+        self.console.print(
+            f"[dim]$ cd {self.root}    # each mtx command below also gets --repo {self.root} -o json[/]",
+            highlight=False,
+            soft_wrap=True,
+        )
 
     def mtx(self, *args: str, stdin: str | None = None) -> Any:
         """Print `$ mtx ARGS`, run it, print a one-line summary, and return its JSON output."""
@@ -82,8 +85,7 @@ class Runner:
 
     def _run(self, args: Sequence[str], line: str, stdin: str | None) -> Any:
         with working_directory(self.root):
-            outcome = self.execute([*args, "--repo", str(self.root), "-o", "json"],
-                                   (stdin or "").encode())
+            outcome = self.execute([*args, "--repo", str(self.root), "-o", "json"], (stdin or "").encode())
         if outcome.code != 0:
             raise StepFailedError(line, outcome)
         return json.loads(outcome.out) if outcome.out.strip() else None
@@ -113,8 +115,11 @@ def working_directory(path: Path) -> Iterator[None]:
 
 def summarize(result: Any) -> list[str]:
     """Short rich lines describing a command's JSON result (a write, a list, or nothing)."""
-    if isinstance(result, list) and result and all(isinstance(r, dict) and "space" in r and (
-            "written" in r or "actions" in r) for r in result):
+    if (
+        isinstance(result, list)
+        and result
+        and all(isinstance(r, dict) and "space" in r and ("written" in r or "actions" in r) for r in result)
+    ):
         return [_delivered(r) for r in result]
     if isinstance(result, list):
         names = [f"{row['space']}/{row['unit']}" for row in result if isinstance(row, dict) and "unit" in row]
@@ -133,8 +138,10 @@ def summarize(result: Any) -> list[str]:
     lines = [head + (f": {', '.join(changed)}" if changed else "")]
     for unit in result["units"]:
         for c in unit.get("conflicts") or []:
-            lines.append(f"  [red]conflict[/] {unit['space']}/{unit['unit']} {c['path']}: base {c['base']!r}, "
-                         f"upstream {c['upstream']!r}, local {c['local']!r} → kept {c['resolution']}")
+            lines.append(
+                f"  [red]conflict[/] {unit['space']}/{unit['unit']} {c['path']}: base {c['base']!r}, "
+                f"upstream {c['upstream']!r}, local {c['local']!r} → kept {c['resolution']}"
+            )
     return lines
 
 

@@ -29,16 +29,17 @@ Results = dict[str, Any]
 
 def base_update_patch() -> str:
     """Stage 4's one strategic patch: quantum algorithm, image v2, 60 s timeout (containers/env by name)."""
-    container = {"name": "trade-service", "image": IMAGE.format(service="trade-service", tag="v2"),
-                 "env": [{"name": "TRADING_ALGORITHM", "value": "quantum"},
-                         {"name": "TRADE_TIMEOUT", "value": "60s"}]}
+    container = {
+        "name": "trade-service",
+        "image": IMAGE.format(service="trade-service", tag="v2"),
+        "env": [{"name": "TRADING_ALGORITHM", "value": "quantum"}, {"name": "TRADE_TIMEOUT", "value": "60s"}],
+    }
     return json.dumps({"spec": {"template": {"spec": {"containers": [container]}}}}, separators=(",", ":"))
 
 
 def namespace_manifest(name: str, region: str) -> str:
     """A Namespace unit of the traderx-infra space."""
-    return (f"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {name}\n"
-            f"  labels:\n    region: {region}\n")
+    return f"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {name}\n  labels:\n    region: {region}\n"
 
 
 def hello_traderx(run: Runner) -> Results:
@@ -71,8 +72,15 @@ def three_regions(run: Runner) -> Results:
         run.mtx("run", "set-replicas", "--unit", "trade-service", "--space", space, "--replicas", str(replicas))
     run.mtx("space", "create", "traderx-infra", "--target", "local")
     for region, _ in REGIONS:
-        run.mtx("unit", "create", f"ns-prod-{region}", "-", "--space", "traderx-infra",
-                stdin=namespace_manifest(f"traderx-prod-{region}", region))
+        run.mtx(
+            "unit",
+            "create",
+            f"ns-prod-{region}",
+            "-",
+            "--space",
+            "traderx-infra",
+            stdin=namespace_manifest(f"traderx-prod-{region}", region),
+        )
     return {}
 
 
@@ -104,10 +112,11 @@ def atomic_updates(run: Runner) -> Results:
 
 def emergency_bypass(run: Runner) -> Results:
     """Stage 7: fix EU, merge its change laterally into Asia, US and base, then let the base catch up."""
-    fix = run.mtx("run", "set-env-var", "--env-var", "CIRCUIT_BREAKER=true", "--unit", "trade-service",
-                  "--space", EU)
-    merges = {space: run.mtx("unit", "update", "trade-service", "--space", space,
-                             "--merge-unit", f"{EU}/trade-service") for space in LATERAL_PATH}
+    fix = run.mtx("run", "set-env-var", "--env-var", "CIRCUIT_BREAKER=true", "--unit", "trade-service", "--space", EU)
+    merges = {
+        space: run.mtx("unit", "update", "trade-service", "--space", space, "--merge-unit", f"{EU}/trade-service")
+        for space in LATERAL_PATH
+    }
     # The base now carries the fix the regions already have: the same change on both sides is no
     # conflict, so this upgrade changes no field and only moves the regions' merge bases forward.
     settle = run.mtx("unit", "update", "--upgrade", "--space", "traderx-prod-*")
@@ -128,18 +137,34 @@ class Stage:
 
 STAGES = (
     Stage(1, "Hello TraderX", "Spaces contain units. Targets deliver them.", hello_traderx, ("traderx",)),
-    Stage(2, "Three Environments", "Spaces are environments. Copy promotes config.", three_environments,
-          ("traderx-prod",)),
-    Stage(3, "Three Regions", "Regional scale from business logic: one base, three linked copies.",
-          three_regions, ("traderx-infra", *PROD_REGIONS)),
-    Stage(4, "Push-Upgrade", "Update the base; it flows everywhere and keeps regional scale.", push_upgrade,
-          PROD_REGIONS),
-    Stage(5, "Find and Fix", "WHERE clauses find problems across spaces; one command fixes them.",
-          find_and_fix, PROD_REGIONS),
-    Stage(6, "Atomic Updates", "A changeset lands related updates as one commit.", atomic_updates,
-          PROD_REGIONS),
-    Stage(7, "Emergency Bypass", "Lateral promotion: EU's fix goes straight to Asia, then US, then base.",
-          emergency_bypass, PROD_REGIONS),
+    Stage(
+        2, "Three Environments", "Spaces are environments. Copy promotes config.", three_environments, ("traderx-prod",)
+    ),
+    Stage(
+        3,
+        "Three Regions",
+        "Regional scale from business logic: one base, three linked copies.",
+        three_regions,
+        ("traderx-infra", *PROD_REGIONS),
+    ),
+    Stage(
+        4, "Push-Upgrade", "Update the base; it flows everywhere and keeps regional scale.", push_upgrade, PROD_REGIONS
+    ),
+    Stage(
+        5,
+        "Find and Fix",
+        "WHERE clauses find problems across spaces; one command fixes them.",
+        find_and_fix,
+        PROD_REGIONS,
+    ),
+    Stage(6, "Atomic Updates", "A changeset lands related updates as one commit.", atomic_updates, PROD_REGIONS),
+    Stage(
+        7,
+        "Emergency Bypass",
+        "Lateral promotion: EU's fix goes straight to Asia, then US, then base.",
+        emergency_bypass,
+        PROD_REGIONS,
+    ),
 )
 
 

@@ -32,17 +32,22 @@ class UnitView:
         """A unit object of `mtx unit list -o json`, as drawn."""
         up = row.get("upstream")
         documents = row.get("documents") or ([row["data"]] if row.get("data") else [])
-        return UnitView(row["space"], row["unit"], tuple(row.get("kinds") or ()),
-                        f"{up['space']}/{up['unit']}" if up else None, bool(row.get("upgrade_needed")),
-                        workload_facets(documents),
-                        tuple(str((d.get("metadata") or {}).get("name")) for d in documents))
+        return UnitView(
+            row["space"],
+            row["unit"],
+            tuple(row.get("kinds") or ()),
+            f"{up['space']}/{up['unit']}" if up else None,
+            bool(row.get("upgrade_needed")),
+            workload_facets(documents),
+            tuple(str((d.get("metadata") or {}).get("name")) for d in documents),
+        )
 
 
 def workload_facets(documents: list[dict[str, Any]]) -> dict[str, str]:
     """replicas, image tag and the guide's env vars of the first workload in `documents`."""
     for doc in documents:
         spec = doc.get("spec") or {}
-        pod = ((spec.get("template") or {}).get("spec") or {})
+        pod = (spec.get("template") or {}).get("spec") or {}
         containers = pod.get("containers") or []
         if not containers:
             continue

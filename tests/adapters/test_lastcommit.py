@@ -60,8 +60,9 @@ def _random_history(root: Path, seed: int, steps: int = 40) -> None:
 def _merge(root: Path, rng: random.Random, others: list[str]) -> None:
     theirs = rng.sample(others, k=min(len(others), 2 if rng.random() < 0.2 else 1))
     strategy = ["-s", "ours"] if rng.random() < 0.15 else ["-X", rng.choice(["ours", "theirs"])]
-    done = subprocess.run(["git", "merge", "-q", "--no-ff", "--no-commit", *strategy, *theirs],
-                          cwd=root, capture_output=True, check=False)
+    done = subprocess.run(
+        ["git", "merge", "-q", "--no-ff", "--no-commit", *strategy, *theirs], cwd=root, capture_output=True, check=False
+    )
     if done.returncode and len(theirs) > 1:
         _git(root, "merge", "--abort", check=False)
         _git(root, "reset", "-q", "--hard")

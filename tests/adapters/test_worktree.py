@@ -95,8 +95,9 @@ def _symlinked_directory(git: Git) -> None:
 DECLINED: dict[str, Callable[[Git], None]] = {
     "an attribute applies": _attributes,
     "core.autocrlf is on": lambda git: _git(git.root, "config", "core.autocrlf", "true"),
-    "core.autocrlf is set without a value": lambda git: (git.root / ".git/config").open("a").write(
-        "[core]\n\tautocrlf\n"),
+    "core.autocrlf is set without a value": lambda git: (
+        (git.root / ".git/config").open("a").write("[core]\n\tautocrlf\n")
+    ),
     "sparse checkout is on": lambda git: _git(git.root, "config", "core.sparseCheckout", "true"),
     "a path is skip-worktree": _skip_worktree,
     "a file is executable": _executable,

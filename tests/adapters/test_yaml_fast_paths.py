@@ -38,10 +38,12 @@ def test_known_data_is_paired_with_the_composed_nodes_and_empty_documents_droppe
     full = yamlsafe.parse_documents(UNIT, source="u")
     known = [doc.data for doc in full]
     paired = yamlsafe.parse_documents(UNIT, source="u", known=known)
-    assert [doc.data for doc in paired] == known and all(a is b for a, b in zip(
-        [doc.data for doc in paired], known, strict=True))
-    assert [(d.node.start_mark.index, d.node.end_mark.index) for d in paired] == \
-        [(d.node.start_mark.index, d.node.end_mark.index) for d in full]
+    assert [doc.data for doc in paired] == known and all(
+        a is b for a, b in zip([doc.data for doc in paired], known, strict=True)
+    )
+    assert [(d.node.start_mark.index, d.node.end_mark.index) for d in paired] == [
+        (d.node.start_mark.index, d.node.end_mark.index) for d in full
+    ]
     assert not any(doc.shared for doc in paired)
 
 
@@ -85,14 +87,36 @@ def test_cached_scalars_are_the_values_pyyaml_constructs() -> None:
         data = yamlio.load_one(text, source="u")["a"]
         assert data[:11] == [31, "0o17", 15, 1000, -3, True, False, None, None, "", True]
         assert data[11] == math.inf and data[12] == 1500.0
-        assert [type(x) for x in data] == [int, str, int, int, int, bool, bool, type(None), type(None), str,
-                                           bool, float, float]
+        assert [type(x) for x in data] == [
+            int,
+            str,
+            int,
+            int,
+            int,
+            bool,
+            bool,
+            type(None),
+            type(None),
+            str,
+            bool,
+            float,
+            float,
+        ]
 
 
 def test_strings_resolve_as_before_whatever_their_first_character() -> None:
     text = "a: app\nb: 'yes'\nc: y\nd: Off\ne: <<x\nf: -1\ng: .5\nh: +\ni: =\n"
     assert yamlio.load_one(text, source="u") == {
-        "a": "app", "b": "yes", "c": "y", "d": False, "e": "<<x", "f": -1, "g": 0.5, "h": "+", "i": "="}
+        "a": "app",
+        "b": "yes",
+        "c": "y",
+        "d": False,
+        "e": "<<x",
+        "f": -1,
+        "g": 0.5,
+        "h": "+",
+        "i": "=",
+    }
 
 
 def test_same_tells_types_and_key_order_apart_whatever_is_shared_or_interned() -> None:

@@ -44,15 +44,18 @@ def test_a_near_copy_is_derived_as_fresh_data() -> None:
     assert again is not None and again[0]["d"][2]["k"] == "v"
 
 
-@pytest.mark.parametrize("change", [
-    ("h: tail", "h: 'tail'"),  # plain to quoted: the blank line with a tab after it would break
-    ("e: multi", "e: many"),  # a multi-line plain scalar
-    ("f: [x, 'y']", "f: [x, 'z']"),  # a flow collection
-    ("  block", "  other"),  # a block scalar's content
-    ("- k: v", "- j: v"),  # a key
-    ("# head", "# other head"),  # the first line is part of the key
-    ("b: 'single'", "b: 'a' # c"),  # lines stay lined up, but this is a different kind of line
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("h: tail", "h: 'tail'"),  # plain to quoted: the blank line with a tab after it would break
+        ("e: multi", "e: many"),  # a multi-line plain scalar
+        ("f: [x, 'y']", "f: [x, 'z']"),  # a flow collection
+        ("  block", "  other"),  # a block scalar's content
+        ("- k: v", "- j: v"),  # a key
+        ("# head", "# other head"),  # the first line is part of the key
+        ("b: 'single'", "b: 'a' # c"),  # lines stay lined up, but this is a different kind of line
+    ],
+)
 def test_what_is_not_a_scalar_value_of_its_own_is_read_in_full(change: tuple[str, str]) -> None:
     text = TRICKY.replace(*change)
     derived = siblings_of(TRICKY).derive(text)
@@ -67,14 +70,53 @@ def test_directives_anchors_and_other_line_breaks_are_read_in_full(text: str) ->
     assert siblings_of(text).derive(text.replace("2", "3")) is None
 
 
-_FRAGMENTS = st.lists(st.sampled_from(["a", "b", " ", "\t", ":", ": ", "#", " #", "'", '"', "-", "[", "]", "{",
-                                       "}", ",", "&", "*", "!", "!!int ", "|", ">", "?", "%", "@", "`", "0",
-                                       "1", ".", "yes", "~", "null", "é", "\\"]), max_size=6).map("".join)
+_FRAGMENTS = st.lists(
+    st.sampled_from(
+        [
+            "a",
+            "b",
+            " ",
+            "\t",
+            ":",
+            ": ",
+            "#",
+            " #",
+            "'",
+            '"',
+            "-",
+            "[",
+            "]",
+            "{",
+            "}",
+            ",",
+            "&",
+            "*",
+            "!",
+            "!!int ",
+            "|",
+            ">",
+            "?",
+            "%",
+            "@",
+            "`",
+            "0",
+            "1",
+            ".",
+            "yes",
+            "~",
+            "null",
+            "é",
+            "\\",
+        ]
+    ),
+    max_size=6,
+).map("".join)
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, TRICKY.count("\n") - 1), st.integers(0, 40), _FRAGMENTS),
-                min_size=1, max_size=3))
+@given(
+    st.lists(st.tuples(st.integers(0, TRICKY.count("\n") - 1), st.integers(0, 40), _FRAGMENTS), min_size=1, max_size=3)
+)
 def test_whatever_is_derived_is_what_a_full_read_gives(changes: list[tuple[int, int, str]]) -> None:
     lines = TRICKY.split("\n")
     for line, column, fragment in changes:
@@ -91,8 +133,11 @@ _VALUE_LINES = [i for i, line in enumerate(DEPLOYMENT.split("\n")) if ": " in li
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(_VALUE_LINES), _FRAGMENTS | VALUES.map(str), st.booleans()),
-                min_size=1, max_size=3))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_VALUE_LINES), _FRAGMENTS | VALUES.map(str), st.booleans()), min_size=1, max_size=3
+    )
+)
 def test_whatever_is_derived_from_new_values_is_what_a_full_read_gives(changes: list[tuple[int, str, bool]]) -> None:
     lines = DEPLOYMENT.split("\n")
     for line, value, keep_comment in changes:
@@ -112,11 +157,14 @@ def test_an_empty_number_is_refused_in_one_line(text: str) -> None:
         yamlio.load_documents(text, source="u")
 
 
-@pytest.mark.parametrize(("before", "after"), [
-    ("a: !!str x\n \t\nb: 1\n", "a: !!str 'x'\n \t\nb: 1\n"),  # a tag in front hides the quote
-    ("a: x\nb: 1\n\n\n", "a: |+\nb: 1\n\n\n"),  # a block scalar is never one line
-    ("- x\n- y\n", "- >\n- y\n"),
-])
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("a: !!str x\n \t\nb: 1\n", "a: !!str 'x'\n \t\nb: 1\n"),  # a tag in front hides the quote
+        ("a: x\nb: 1\n\n\n", "a: |+\nb: 1\n\n\n"),  # a block scalar is never one line
+        ("- x\n- y\n", "- >\n- y\n"),
+    ],
+)
 def test_the_kind_of_scalar_is_read_from_the_line_not_its_first_character(before: str, after: str) -> None:
     derived = siblings_of(before).derive(after)
     assert derived is None or yamlsafe.same(derived, read_full(after))

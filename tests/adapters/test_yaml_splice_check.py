@@ -65,8 +65,13 @@ def test_a_check_that_fails_says_so() -> None:
     assert scalars_read_as(TRICKY, [doc.data for doc in docs], scalars, wanted) is False
 
 
-_TRICKY_LEAVES = [(0, key) for key in ("a", "b", "c", "h", "i")] + [(0, "d", 0), (0, "d", 1), (0, "d", 2, "k"),
-                                                                   (0, "d", 2, "n"), (1,)]
+_TRICKY_LEAVES = [(0, key) for key in ("a", "b", "c", "h", "i")] + [
+    (0, "d", 0),
+    (0, "d", 1),
+    (0, "d", 2, "k"),
+    (0, "d", 2, "n"),
+    (1,),
+]
 
 
 @settings(max_examples=300, deadline=None)

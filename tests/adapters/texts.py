@@ -78,7 +78,7 @@ TRICKY = (
     "# head\n"
     "a: plain value  # c\n"
     "b: 'single'\n"
-    "c: \"double\"\n"
+    'c: "double"\n'
     "d:\n"
     "- item\n"
     "- 'quoted item'  #c\n"
@@ -97,10 +97,37 @@ TRICKY = (
 )
 
 VALUES = (
-    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.floats(allow_nan=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.floats(allow_nan=False)
     | st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
-    | st.sampled_from(["a: b", "x #y", "- z", "'q'", '"d"', "", " ", "null", "---", "...", "[a]", "&a", "*a",
-                       "!t", "a:", "%x", "yes", "0x1F", "1:20", "\t", "a\tb", "é"])
+    | st.sampled_from(
+        [
+            "a: b",
+            "x #y",
+            "- z",
+            "'q'",
+            '"d"',
+            "",
+            " ",
+            "null",
+            "---",
+            "...",
+            "[a]",
+            "&a",
+            "*a",
+            "!t",
+            "a:",
+            "%x",
+            "yes",
+            "0x1F",
+            "1:20",
+            "\t",
+            "a\tb",
+            "é",
+        ]
+    )
 )
 
 

@@ -70,6 +70,7 @@ def test_merge_file_pairs_the_documents_of_multi_document_files_by_identity(tmp_
     documents, conflicts = _merge_file(vector, tmp_path)
 
     assert [(doc["kind"], doc["spec"]) for doc in documents] == [
-        ("Deployment", {"replicas": 5}), ("Service", {"ports": [{"port": 8080}]}),
+        ("Deployment", {"replicas": 5}),
+        ("Service", {"ports": [{"port": 8080}]}),
     ]
     assert conflicts == []

@@ -12,8 +12,11 @@ from hypothesis import strategies as st
 from mtx_gitops.core.functions import copy_data, set_env_var
 
 SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5)
-DATA = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
-                    | st.dictionaries(st.text(max_size=4), inner, max_size=4), max_leaves=30)
+DATA = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    max_leaves=30,
+)
 
 
 def containers(value: Any) -> list[Any]:
@@ -56,8 +59,17 @@ def test_other_types_are_left_to_deepcopy() -> None:
 
 def test_a_bulk_function_on_shared_env_lists_edits_like_before() -> None:
     env = [{"name": "A", "value": "1"}]
-    doc = {"kind": "Deployment", "metadata": {"name": "d"}, "spec": {"template": {"spec": {"containers": [
-        {"name": "a", "image": "x", "env": env}, {"name": "b", "image": "y", "env": env}]}}}}
+    doc = {
+        "kind": "Deployment",
+        "metadata": {"name": "d"},
+        "spec": {
+            "template": {
+                "spec": {
+                    "containers": [{"name": "a", "image": "x", "env": env}, {"name": "b", "image": "y", "env": env}]
+                }
+            }
+        },
+    }
     result = set_env_var([doc], "B=2")
     new_env = result.documents[0]["spec"]["template"]["spec"]["containers"]
     assert new_env[0]["env"] is new_env[1]["env"]

@@ -113,9 +113,7 @@ def test_invalid_image_references_are_refused(image: str) -> None:
         ),
     ],
 )
-def test_image_references_parse_and_round_trip(
-    text: str, repository: str, tag: str | None, digest: str | None
-) -> None:
+def test_image_references_parse_and_round_trip(text: str, repository: str, tag: str | None, digest: str | None) -> None:
     ref = parse_image(text)
     assert ref == ImageRef(repository, tag, digest)
     assert str(ref) == text

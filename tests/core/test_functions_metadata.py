@@ -32,9 +32,7 @@ def test_set_string_path_can_be_limited_to_a_kind() -> None:
     unit = service_unit("trade-service")
     documents = set_string_path(unit, "spec.type", "NodePort", kind="Service").documents
     assert documents[1]["spec"]["type"] == "NodePort" and documents[0] is unit[0]
-    assert set_string_path(unit, "spec.type", "x", kind="Ingress").notes == [
-        "no Ingress document to set spec.type in"
-    ]
+    assert set_string_path(unit, "spec.type", "x", kind="Ingress").notes == ["no Ingress document to set spec.type in"]
 
 
 def test_set_string_path_refuses_a_bad_path() -> None:
@@ -52,9 +50,7 @@ def test_set_label_touches_metadata_only_never_the_pod_template() -> None:
 
 
 def test_set_annotation_takes_any_string_value() -> None:
-    documents = set_annotation(
-        service_unit("trade-service"), "mtx.dev/reason", "markets closed: scale down"
-    ).documents
+    documents = set_annotation(service_unit("trade-service"), "mtx.dev/reason", "markets closed: scale down").documents
     assert documents[0]["metadata"]["annotations"] == {"mtx.dev/reason": "markets closed: scale down"}
 
 
@@ -79,13 +75,9 @@ def test_bad_labels_are_refused(key: str, value: str, message: str) -> None:
     assert str(caught.value).startswith(message)
 
 
-@pytest.mark.parametrize(
-    ("key", "value"), [("mtx.dev/space", "traderx-prod-eu"), ("tier", ""), ("a.b_c-d", "A.b_9")]
-)
+@pytest.mark.parametrize(("key", "value"), [("mtx.dev/space", "traderx-prod-eu"), ("tier", ""), ("a.b_c-d", "A.b_9")])
 def test_good_labels_are_set(key: str, value: str) -> None:
-    assert (
-        set_label(service_unit("trade-service"), key, value).documents[0]["metadata"]["labels"][key] == value
-    )
+    assert set_label(service_unit("trade-service"), key, value).documents[0]["metadata"]["labels"][key] == value
 
 
 def test_bad_annotation_keys_are_refused() -> None:

@@ -142,8 +142,9 @@ def test_inputs_are_left_alone() -> None:
 def test_single_documents_are_one_object_whatever_their_identity() -> None:
     renamed = deployment("trade-svc", image="v2")
 
-    merged = merge_documents([deployment("trade-service")], [renamed], [deployment("trade-service", replicas=5)],
-                             policy="local")
+    merged = merge_documents(
+        [deployment("trade-service")], [renamed], [deployment("trade-service", replicas=5)], policy="local"
+    )
 
     assert merged.documents == [deployment("trade-svc", replicas=5, image="v2")]
     assert (merged.conflicts, merged.notes) == ([], [])
@@ -167,7 +168,9 @@ def test_a_single_document_deleted_locally_stays_deleted_even_if_renamed_upstrea
 
 def test_multi_document_files_still_pair_by_identity() -> None:
     merged = merge_documents(
-        [deployment("a"), service("a")], [deployment("a"), service("b")], [deployment("a", replicas=3), service("a")],
+        [deployment("a"), service("a")],
+        [deployment("a"), service("b")],
+        [deployment("a", replicas=3), service("a")],
         policy="local",
     )
 

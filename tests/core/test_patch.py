@@ -62,9 +62,7 @@ def test_stage4_base_update_merges_container_by_name_and_env_by_name() -> None:
 
 
 def test_a_new_container_is_appended() -> None:
-    documents = apply_patch(
-        trade_service(), containers_patch({"name": "metrics", "image": "prom/statsd:v0.26"})
-    )
+    documents = apply_patch(trade_service(), containers_patch({"name": "metrics", "image": "prom/statsd:v0.26"}))
     assert [c["name"] for c in containers_of(documents)] == ["trade-service", "proxy", "metrics"]
 
 
@@ -88,9 +86,7 @@ def test_ports_merge_by_container_port_and_protocol_defaulting_to_tcp() -> None:
 
 
 def test_patch_delete_removes_a_list_element_or_a_map() -> None:
-    patch = containers_patch(
-        {"name": "trade-service", "env": [{"name": "REFERENCE_DATA_URL", "$patch": "delete"}]}
-    )
+    patch = containers_patch({"name": "trade-service", "env": [{"name": "REFERENCE_DATA_URL", "$patch": "delete"}]})
     patch["spec"]["strategy"] = {"$patch": "delete"}
     documents = apply_patch(trade_service(), patch)
     assert [e["name"] for e in app(documents)["env"]] == ["TRADING_ALGORITHM"]
@@ -104,14 +100,10 @@ def test_patch_replace_replaces_a_map_a_list_or_an_element() -> None:
     labels = apply_patch(trade_service(), {"metadata": {"labels": {"$patch": "replace", "tier": "backend"}}})
     assert labels[0]["metadata"]["labels"] == {"tier": "backend"}
 
-    whole = apply_patch(
-        trade_service(), containers_patch({"$patch": "replace"}, {"name": "only", "image": "busybox"})
-    )
+    whole = apply_patch(trade_service(), containers_patch({"$patch": "replace"}, {"name": "only", "image": "busybox"}))
     assert containers_of(whole) == [{"name": "only", "image": "busybox"}]
 
-    element = apply_patch(
-        trade_service(), containers_patch({"name": "proxy", "$patch": "replace", "image": "x:1"})
-    )
+    element = apply_patch(trade_service(), containers_patch({"name": "proxy", "$patch": "replace", "image": "x:1"}))
     assert containers_of(element)[1] == {"name": "proxy", "image": "x:1"}
 
 

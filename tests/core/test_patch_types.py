@@ -79,15 +79,23 @@ def test_failing_json_patches_are_refused(ops: Any, message: str) -> None:
     ("ops", "reason"),
     [
         ([{"op": "replace", "path": "/nope/x", "value": 1}], "operation 1 (replace /nope/x): /nope does not exist"),
-        ([{"op": "remove", "path": "/spec/template/spec/containers/4"}],
-         "operation 1 (remove /spec/template/spec/containers/4): /spec/template/spec/containers/4 does not exist "
-         "(the list has 2 item(s))"),
-        ([{"op": "add", "path": "/spec/replicas/x", "value": 1}],
-         "operation 1 (add /spec/replicas/x): /spec/replicas is not a map or list"),
-        ([{"op": "add", "path": "/spec/strategy/x", "value": 1}, {"op": "copy", "from": "/a~1b", "path": "/c"}],
-         "operation 2 (copy /c): from: /a~1b does not exist"),
-        ([{"op": "test", "path": "/spec/template", "value": 1}],
-         "operation 1 (test /spec/template): the value at /spec/template is not the tested value"),
+        (
+            [{"op": "remove", "path": "/spec/template/spec/containers/4"}],
+            "operation 1 (remove /spec/template/spec/containers/4): /spec/template/spec/containers/4 does not exist "
+            "(the list has 2 item(s))",
+        ),
+        (
+            [{"op": "add", "path": "/spec/replicas/x", "value": 1}],
+            "operation 1 (add /spec/replicas/x): /spec/replicas is not a map or list",
+        ),
+        (
+            [{"op": "add", "path": "/spec/strategy/x", "value": 1}, {"op": "copy", "from": "/a~1b", "path": "/c"}],
+            "operation 2 (copy /c): from: /a~1b does not exist",
+        ),
+        (
+            [{"op": "test", "path": "/spec/template", "value": 1}],
+            "operation 1 (test /spec/template): the value at /spec/template is not the tested value",
+        ),
     ],
 )
 def test_a_failed_json_patch_says_which_operation_failed_in_one_short_line(ops: Any, reason: str) -> None:
@@ -126,9 +134,7 @@ def test_an_empty_patch_changes_nothing(body: dict[str, Any]) -> None:
 
 
 @given(body=st.dictionaries(_KEYS, _JSON, max_size=4), patch=st.dictionaries(_KEYS, _JSON, max_size=4))
-def test_merge_patch_is_idempotent_and_leaves_its_input_alone(
-    body: dict[str, Any], patch: dict[str, Any]
-) -> None:
+def test_merge_patch_is_idempotent_and_leaves_its_input_alone(body: dict[str, Any], patch: dict[str, Any]) -> None:
     documents = [_document(body)]
     before = copy.deepcopy(documents)
     once = apply_patch(documents, patch, type="merge")
@@ -137,9 +143,7 @@ def test_merge_patch_is_idempotent_and_leaves_its_input_alone(
 
 
 @given(body=st.dictionaries(_KEYS, _JSON, max_size=4), patch=st.dictionaries(_KEYS, _PLAIN, max_size=4))
-def test_strategic_equals_merge_for_patches_without_lists(
-    body: dict[str, Any], patch: dict[str, Any]
-) -> None:
+def test_strategic_equals_merge_for_patches_without_lists(body: dict[str, Any], patch: dict[str, Any]) -> None:
     documents = [_document(body)]
     before = copy.deepcopy(documents)
     assert apply_patch(documents, patch) == apply_patch(documents, patch, type="merge")

@@ -11,8 +11,9 @@ from tests.conftest import Mtx, run
 pytestmark = [pytest.mark.kube, pytest.mark.xdist_group("kube")]
 
 
-def test_all_seven_stages_run_on_the_cluster_with_pods_running(kubeconfig: str, tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_all_seven_stages_run_on_the_cluster_with_pods_running(
+    kubeconfig: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("COLUMNS", "100")  # the drawings as a terminal shows them
     if run("apply", "--help").code != 0:
         pytest.skip("`mtx apply` has not landed yet (delivery)")

@@ -27,6 +27,7 @@ Library use (e.g. in a pytest fixture thread):
 Needs the `kubernetes` PyPI package. Uses only typed CoreV1Api/CoordinationV1Api calls
 with _preload_content=False (raw JSON), so it tolerates client/server version skew.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,8 +66,7 @@ def _json(resp) -> dict:
 
 
 class FakeKubelet:
-    def __init__(self, api_client: client.ApiClient, node_name: str = "mtx-fake-node",
-                 heartbeat_seconds: float = 10.0):
+    def __init__(self, api_client: client.ApiClient, node_name: str = "mtx-fake-node", heartbeat_seconds: float = 10.0):
         self.core = client.CoreV1Api(api_client)
         self.coord = client.CoordinationV1Api(api_client)
         self.version_api = client.VersionApi(api_client)
@@ -78,8 +78,15 @@ class FakeKubelet:
     # ---------------------------------------------------------------- node
     def _conditions(self, ts: str) -> list:
         def cond(t, status, reason, msg):
-            return {"type": t, "status": status, "reason": reason, "message": msg,
-                    "lastHeartbeatTime": ts, "lastTransitionTime": ts}
+            return {
+                "type": t,
+                "status": status,
+                "reason": reason,
+                "message": msg,
+                "lastHeartbeatTime": ts,
+                "lastTransitionTime": ts,
+            }
+
         return [
             cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "fake"),
             cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "fake"),
@@ -89,32 +96,46 @@ class FakeKubelet:
 
     def ensure_node(self) -> None:
         try:
-            version = _json(self.version_api.get_code(_preload_content=False,
-                                                      _request_timeout=TIMEOUT)).get("gitVersion", "v0.0.0")
+            version = _json(self.version_api.get_code(_preload_content=False, _request_timeout=TIMEOUT)).get(
+                "gitVersion", "v0.0.0"
+            )
         except Exception:  # only cosmetic
             version = "v0.0.0"
         ts = _now()
         res = {"cpu": "32", "memory": "128Gi", "pods": "250", "ephemeral-storage": "100Gi"}
         status = {
-            "capacity": res, "allocatable": res,
+            "capacity": res,
+            "allocatable": res,
             "conditions": self._conditions(ts),
-            "addresses": [{"type": "InternalIP", "address": "127.0.0.1"},
-                          {"type": "Hostname", "address": self.node}],
+            "addresses": [{"type": "InternalIP", "address": "127.0.0.1"}, {"type": "Hostname", "address": self.node}],
             "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
             "nodeInfo": {
                 "machineID": uuid.uuid5(uuid.NAMESPACE_DNS, self.node).hex,
                 "systemUUID": str(uuid.uuid5(uuid.NAMESPACE_DNS, self.node)),
-                "bootID": str(uuid.uuid4()), "kernelVersion": "fake", "osImage": "fake",
-                "containerRuntimeVersion": "fake://0", "kubeletVersion": version,
-                "kubeProxyVersion": version, "operatingSystem": "linux", "architecture": "amd64",
+                "bootID": str(uuid.uuid4()),
+                "kernelVersion": "fake",
+                "osImage": "fake",
+                "containerRuntimeVersion": "fake://0",
+                "kubeletVersion": version,
+                "kubeProxyVersion": version,
+                "operatingSystem": "linux",
+                "architecture": "amd64",
             },
         }
         node = {
-            "apiVersion": "v1", "kind": "Node",
-            "metadata": {"name": self.node, "labels": {
-                "kubernetes.io/hostname": self.node, "kubernetes.io/os": "linux",
-                "kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
-                "beta.kubernetes.io/arch": "amd64", "mtx.test/fake-kubelet": "true"}},
+            "apiVersion": "v1",
+            "kind": "Node",
+            "metadata": {
+                "name": self.node,
+                "labels": {
+                    "kubernetes.io/hostname": self.node,
+                    "kubernetes.io/os": "linux",
+                    "kubernetes.io/arch": "amd64",
+                    "beta.kubernetes.io/os": "linux",
+                    "beta.kubernetes.io/arch": "amd64",
+                    "mtx.test/fake-kubelet": "true",
+                },
+            },
             "spec": {},
             "status": status,
         }
@@ -125,8 +146,7 @@ class FakeKubelet:
             if e.status != 409:
                 raise
         # status on create is honoured for Nodes, but an existing node needs the patch
-        self.core.patch_node_status(self.node, {"status": status},
-                                    _preload_content=False, _request_timeout=TIMEOUT)
+        self.core.patch_node_status(self.node, {"status": status}, _preload_content=False, _request_timeout=TIMEOUT)
         self._renew_lease()
         self._registered = True
         self._last_heartbeat = time.monotonic()
@@ -135,16 +155,20 @@ class FakeKubelet:
         ns = "kube-node-lease"
         spec = {"holderIdentity": self.node, "leaseDurationSeconds": 40, "renewTime": _now_micro()}
         try:
-            self.coord.patch_namespaced_lease(self.node, ns, {"spec": spec},
-                                              _preload_content=False, _request_timeout=TIMEOUT)
+            self.coord.patch_namespaced_lease(
+                self.node, ns, {"spec": spec}, _preload_content=False, _request_timeout=TIMEOUT
+            )
         except ApiException as e:
             if e.status != 404:
                 raise
-            body = {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
-                    "metadata": {"name": self.node, "namespace": ns}, "spec": spec}
+            body = {
+                "apiVersion": "coordination.k8s.io/v1",
+                "kind": "Lease",
+                "metadata": {"name": self.node, "namespace": ns},
+                "spec": spec,
+            }
             try:
-                self.coord.create_namespaced_lease(ns, body, _preload_content=False,
-                                                   _request_timeout=TIMEOUT)
+                self.coord.create_namespaced_lease(ns, body, _preload_content=False, _request_timeout=TIMEOUT)
             except ApiException as e2:
                 if e2.status != 409:
                     raise
@@ -156,8 +180,12 @@ class FakeKubelet:
         if not force and time.monotonic() - self._last_heartbeat < self.heartbeat_seconds:
             return
         try:
-            self.core.patch_node_status(self.node, {"status": {"conditions": self._conditions(_now())}},
-                                        _preload_content=False, _request_timeout=TIMEOUT)
+            self.core.patch_node_status(
+                self.node,
+                {"status": {"conditions": self._conditions(_now())}},
+                _preload_content=False,
+                _request_timeout=TIMEOUT,
+            )
         except ApiException as e:
             if e.status == 404:  # node deleted by someone: register again
                 self.ensure_node()
@@ -176,8 +204,7 @@ class FakeKubelet:
         if conds.get("Ready") != "True" or conds.get("ContainersReady") != "True":
             return False
         want = {c["name"]: c.get("image") for c in (pod.get("spec") or {}).get("containers") or []}
-        have = {c.get("name"): c.get("image") for c in st.get("containerStatuses") or []
-                if c.get("ready")}
+        have = {c.get("name"): c.get("image") for c in st.get("containerStatuses") or [] if c.get("ready")}
         return want == have
 
     def _mark_running(self, pod: dict) -> None:
@@ -188,51 +215,88 @@ class FakeKubelet:
 
         def cstatus(c, init=False):
             cid = f"fake://{uid}/{c['name']}"
-            state = ({"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": start,
-                                     "finishedAt": start, "containerID": cid}}
-                     if init else {"running": {"startedAt": start}})
-            return {"name": c["name"], "image": c.get("image", ""), "imageID": f"fake://{c.get('image', '')}",
-                    "containerID": cid, "ready": not init, "started": not init,
-                    "restartCount": 0, "state": state, "lastState": {}}
+            state = (
+                {
+                    "terminated": {
+                        "exitCode": 0,
+                        "reason": "Completed",
+                        "startedAt": start,
+                        "finishedAt": start,
+                        "containerID": cid,
+                    }
+                }
+                if init
+                else {"running": {"startedAt": start}}
+            )
+            return {
+                "name": c["name"],
+                "image": c.get("image", ""),
+                "imageID": f"fake://{c.get('image', '')}",
+                "containerID": cid,
+                "ready": not init,
+                "started": not init,
+                "restartCount": 0,
+                "state": state,
+                "lastState": {},
+            }
 
-        conds = [{"type": t, "status": "True", "lastProbeTime": None, "lastTransitionTime": ts}
-                 for t in ("Initialized", "Ready", "ContainersReady", "PodScheduled")]
+        conds = [
+            {"type": t, "status": "True", "lastProbeTime": None, "lastTransitionTime": ts}
+            for t in ("Initialized", "Ready", "ContainersReady", "PodScheduled")
+        ]
         status = {
-            "phase": "Running", "hostIP": "127.0.0.1", "startTime": start, "conditions": conds,
+            "phase": "Running",
+            "hostIP": "127.0.0.1",
+            "startTime": start,
+            "conditions": conds,
             "containerStatuses": [cstatus(c) for c in spec.get("containers") or []],
         }
         if spec.get("initContainers"):
             status["initContainerStatuses"] = [cstatus(c, init=True) for c in spec["initContainers"]]
-        self.core.patch_namespaced_pod_status(md["name"], md["namespace"], {"status": status},
-                                              _preload_content=False, _request_timeout=TIMEOUT)
+        self.core.patch_namespaced_pod_status(
+            md["name"], md["namespace"], {"status": status}, _preload_content=False, _request_timeout=TIMEOUT
+        )
         log.info("pod %s/%s Running+Ready", md["namespace"], md["name"])
 
     def _bind(self, pod: dict) -> None:
         md = pod["metadata"]
-        body = {"apiVersion": "v1", "kind": "Binding",
-                "metadata": {"name": md["name"], "namespace": md["namespace"], "uid": md.get("uid")},
-                "target": {"apiVersion": "v1", "kind": "Node", "name": self.node}}
+        body = {
+            "apiVersion": "v1",
+            "kind": "Binding",
+            "metadata": {"name": md["name"], "namespace": md["namespace"], "uid": md.get("uid")},
+            "target": {"apiVersion": "v1", "kind": "Node", "name": self.node},
+        }
         # _preload_content=False also sidesteps the client's V1Binding deserialisation bug
-        self.core.create_namespaced_pod_binding(md["name"], md["namespace"], body,
-                                                _preload_content=False, _request_timeout=TIMEOUT)
+        self.core.create_namespaced_pod_binding(
+            md["name"], md["namespace"], body, _preload_content=False, _request_timeout=TIMEOUT
+        )
         pod.setdefault("spec", {})["nodeName"] = self.node
         log.info("bound pod %s/%s to %s", md["namespace"], md["name"], self.node)
 
     def _finish_deletion(self, pod: dict) -> None:
         md = pod["metadata"]
         # gracePeriodSeconds must be in the body: with a body, the apiserver ignores the query
-        self.core.delete_namespaced_pod(md["name"], md["namespace"], grace_period_seconds=0,
-                                        body={"apiVersion": "v1", "kind": "DeleteOptions",
-                                              "gracePeriodSeconds": 0,
-                                              "preconditions": {"uid": md.get("uid")}},
-                                        _preload_content=False, _request_timeout=TIMEOUT)
+        self.core.delete_namespaced_pod(
+            md["name"],
+            md["namespace"],
+            grace_period_seconds=0,
+            body={
+                "apiVersion": "v1",
+                "kind": "DeleteOptions",
+                "gracePeriodSeconds": 0,
+                "preconditions": {"uid": md.get("uid")},
+            },
+            _preload_content=False,
+            _request_timeout=TIMEOUT,
+        )
         log.info("pod %s/%s deleted (terminated)", md["namespace"], md["name"])
 
     def sync_once(self) -> int:
         """One pass: heartbeat, bind, run, finish deletions. Returns number of changes."""
         self.heartbeat()
-        pods = _json(self.core.list_pod_for_all_namespaces(_preload_content=False,
-                                                           _request_timeout=TIMEOUT)).get("items", [])
+        pods = _json(self.core.list_pod_for_all_namespaces(_preload_content=False, _request_timeout=TIMEOUT)).get(
+            "items", []
+        )
         changes = 0
         for pod in pods:
             md, spec = pod.get("metadata") or {}, pod.get("spec") or {}
@@ -257,8 +321,9 @@ class FakeKubelet:
                 raise
         return changes
 
-    def run(self, stop: threading.Event, interval: float = 0.5, seconds: float | None = None,
-            give_up: float = 60.0) -> int:
+    def run(
+        self, stop: threading.Event, interval: float = 0.5, seconds: float | None = None, give_up: float = 60.0
+    ) -> int:
         deadline = time.monotonic() + seconds if seconds else None
         last_ok = time.monotonic()
         while not stop.is_set():
@@ -284,13 +349,17 @@ def main(argv=None) -> int:
     g.add_argument("--seconds", type=float, default=None, help="stop after this many seconds")
     g.add_argument("--once", action="store_true", help="register the node, do one pass, exit")
     ap.add_argument("--interval", type=float, default=0.5, help="seconds between passes (default 0.5)")
-    ap.add_argument("--give-up", type=float, default=60.0,
-                    help="exit 2 after the apiserver was unreachable this long (0: never)")
+    ap.add_argument(
+        "--give-up", type=float, default=60.0, help="exit 2 after the apiserver was unreachable this long (0: never)"
+    )
     ap.add_argument("--pid-file", help="write our pid here (kube-down.sh stops DIR/fake-kubelet.pid)")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s fake_kubelet %(levelname)s %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s fake_kubelet %(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
     if not args.verbose:
         logging.getLogger("urllib3").setLevel(logging.ERROR)
 

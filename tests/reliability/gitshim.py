@@ -28,16 +28,29 @@ exec "$MTX_REAL_GIT" "$@"
 """
 
 
-def run_mtx_with_shim(root: Path, shim_dir: Path, args: tuple[str, ...], *, command: str, nth: int, when: str,
-                      signal: str = "KILL") -> subprocess.CompletedProcess[str]:
+def run_mtx_with_shim(
+    root: Path, shim_dir: Path, args: tuple[str, ...], *, command: str, nth: int, when: str, signal: str = "KILL"
+) -> subprocess.CompletedProcess[str]:
     """Run `mtx ARGS --repo ROOT` with the shim first on PATH, set to send `signal` at that step."""
     shim_dir.mkdir(exist_ok=True)
     shim = shim_dir / "git"
     shim.write_text(SHIM)
     shim.chmod(0o755)
-    env = {**os.environ, **GIT_ENV, "PATH": f"{shim_dir}:{os.environ['PATH']}",
-           "MTX_REAL_GIT": shutil.which("git") or "/usr/bin/git", "MTX_CRASH_CMD": command,
-           "MTX_CRASH_NTH": str(nth), "MTX_CRASH_WHEN": when, "MTX_CRASH_COUNTER": str(shim_dir / "count"),
-           "MTX_CRASH_SIGNAL": signal}
-    return subprocess.run([sys.executable, "-m", "mtx_gitops", *args, "--repo", str(root)],
-                          capture_output=True, text=True, env=env, check=False)
+    env = {
+        **os.environ,
+        **GIT_ENV,
+        "PATH": f"{shim_dir}:{os.environ['PATH']}",
+        "MTX_REAL_GIT": shutil.which("git") or "/usr/bin/git",
+        "MTX_CRASH_CMD": command,
+        "MTX_CRASH_NTH": str(nth),
+        "MTX_CRASH_WHEN": when,
+        "MTX_CRASH_COUNTER": str(shim_dir / "count"),
+        "MTX_CRASH_SIGNAL": signal,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "mtx_gitops", *args, "--repo", str(root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )

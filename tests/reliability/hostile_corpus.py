@@ -10,13 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 GOOD = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\ndata:\n  a: b\n"
-LAUGHS = b"a: &a [" + b",".join([b'"lol"'] * 9) + b"]\n" + b"".join(
-    f"{c}: &{c} [{','.join([f'*{p}'] * 9)}]\n".encode() for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+LAUGHS = (
+    b"a: &a ["
+    + b",".join([b'"lol"'] * 9)
+    + b"]\n"
+    + b"".join(f"{c}: &{c} [{','.join([f'*{p}'] * 9)}]\n".encode() for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+)
 BOMB = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\ndata:\n" + b"".join(
-    b"  " + line + b"\n" for line in LAUGHS.splitlines())
+    b"  " + line + b"\n" for line in LAUGHS.splitlines()
+)
 DEEP_FLOW = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\ndata:\n  x: " + b"[" * 10_000 + b"]" * 10_000
 DEEP_BLOCK = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep\n" + b"".join(
-    b" " * i + b"k:\n" for i in range(0, 20_000, 2))
+    b" " * i + b"k:\n" for i in range(0, 20_000, 2)
+)
 BIG = GOOD + b"  big: '" + b"x" * (3 * 1024 * 1024 + 10) + b"'\n"
 DEEP_JSON = '{"spec":' * 10_000 + "1" + "}" * 10_000
 
@@ -62,7 +68,6 @@ def _c(case_id: str, *args: str, stdin: bytes = b"", codes: tuple[int, ...] = (1
     return Case(case_id, args, stdin, codes, bug)
 
 
-
 UPDATE = ("unit", "update", "reference-data", "--space", "traderx-prod-us")
 CREATE = ("unit", "create", "x", "--space", "traderx-base")
 CASES = [
@@ -77,18 +82,24 @@ CASES = [
     _c("unit-list-glob-absolute", "unit", "list", "--space", "/etc/*", codes=(2,)),
     _c("unit-create-name-traversal", "unit", "create", "../../x", "{f:good}", "--space", "traderx-base", codes=(2,)),
     _c("unit-create-upstream-traversal", *CREATE, "--upstream-space", "..", "--upstream-unit", "x", codes=(2,)),
-    _c("unit-create-upstream-unit-abs", *CREATE, "--upstream-space", "traderx-base", "--upstream-unit", "/etc/passwd",
-       codes=(2,)),
-    _c("copy-to-traversal", "unit", "copy", "reference-data", "--from", "traderx-base", "--to", "../../tmp",
-       codes=(2,)),
-    _c("copy-from-absolute", "unit", "copy", "reference-data", "--from", "/etc", "--to", "traderx-prod-us",
-       codes=(2,)),
+    _c(
+        "unit-create-upstream-unit-abs",
+        *CREATE,
+        "--upstream-space",
+        "traderx-base",
+        "--upstream-unit",
+        "/etc/passwd",
+        codes=(2,),
+    ),
+    _c(
+        "copy-to-traversal", "unit", "copy", "reference-data", "--from", "traderx-base", "--to", "../../tmp", codes=(2,)
+    ),
+    _c("copy-from-absolute", "unit", "copy", "reference-data", "--from", "/etc", "--to", "traderx-prod-us", codes=(2,)),
     _c("merge-unit-traversal", *UPDATE, "--merge-unit", "../../etc/passwd", codes=(2,)),
     _c("merge-unit-absolute", *UPDATE, "--merge-unit", "/etc/passwd", codes=(2,)),
     _c("merge-unit-no-slash", *UPDATE, "--merge-unit", "traderx-base", codes=(2,)),
     _c("target-name-traversal", "target", "create", "../t", "--kind", "directory", "--path", "out", codes=(2,)),
-    _c("target-path-traversal", "target", "create", "t", "--kind", "directory", "--path", "../../escape",
-       codes=(2,)),
+    _c("target-path-traversal", "target", "create", "t", "--kind", "directory", "--path", "../../escape", codes=(2,)),
     _c("space-target-traversal", "space", "update", "traderx-base", "--target", "../../x"),
     _c("space-namespace-traversal", "space", "create", "x", "--namespace", "../kube-system", codes=(2,)),
     _c("branch-traversal", *UPDATE, "--patch", '{"spec":{"replicas":2}}', "--branch", "../../x", codes=(2,)),
@@ -99,12 +110,29 @@ CASES = [
     # revisions that look like git options (`git log --output=FILE` would write a file)
     _c("plan-base-option-injection", "plan", "--base=--output=/tmp/mtx-pwned"),
     _c("plan-head-option-injection", "plan", "--base", "HEAD", "--head=--output=/tmp/mtx-pwned"),
-    _c("restore-revision-option-injection", "unit", "restore", "reference-data", "--space", "traderx-base",
-       "--revision=--output=/tmp/mtx-pwned"),
-    _c("merge-base-option-injection", *UPDATE, "--merge-unit", "traderx-base/reference-data",
-       "--merge-base=--output=/tmp/mtx-pwned"),
-    _c("merge-end-option-injection", *UPDATE, "--merge-unit", "traderx-base/reference-data",
-       "--merge-end=--upload-pack=touch /tmp/mtx-pwned"),
+    _c(
+        "restore-revision-option-injection",
+        "unit",
+        "restore",
+        "reference-data",
+        "--space",
+        "traderx-base",
+        "--revision=--output=/tmp/mtx-pwned",
+    ),
+    _c(
+        "merge-base-option-injection",
+        *UPDATE,
+        "--merge-unit",
+        "traderx-base/reference-data",
+        "--merge-base=--output=/tmp/mtx-pwned",
+    ),
+    _c(
+        "merge-end-option-injection",
+        *UPDATE,
+        "--merge-unit",
+        "traderx-base/reference-data",
+        "--merge-end=--upload-pack=touch /tmp/mtx-pwned",
+    ),
     _c("space-label-newline", "space", "create", "x", "--label", "k=v\nMtx-Unit: evil/x", codes=(2,)),
     _c("space-label-bad-key", "space", "create", "x", "--label", "bad key!=v", codes=(2,)),
     _c("changeset-dots", "changeset", "create", "a..b", codes=(2,)),
@@ -135,16 +163,45 @@ CASES = [
     _c("patch-infinity", *UPDATE, "--patch", '{"spec":{"replicas":1e999}}', codes=(2,)),
     _c("patch-duplicate-keys", *UPDATE, "--patch", '{"spec":{"replicas":2,"replicas":3}}', codes=(2,)),
     _c("patch-null-kind", *UPDATE, "--patch", '{"kind":null}', codes=(2,)),
-    _c("patch-rename-to-traversal", *UPDATE, "--type", "merge", "--patch", '{"metadata":{"name":"../../etc"}}',
-       codes=(2,)),
-    _c("json-patch-remove-metadata", *UPDATE, "--type", "json", "--patch", '[{"op":"remove","path":"/metadata"}]',
-       codes=(2,)),
-    _c("json-patch-bad-pointer", *UPDATE, "--type", "json", "--patch", '[{"op":"add","path":"spec/x","value":1}]',
-       codes=(2,)),
-    _c("json-patch-move-into-self", *UPDATE, "--type", "json", "--patch",
-       '[{"op":"move","from":"/spec","path":"/spec/x"}]', codes=(2,)),
-    _c("json-patch-test-fails", *UPDATE, "--type", "json", "--patch",
-       '[{"op":"test","path":"/kind","value":"Secret"}]'),
+    _c(
+        "patch-rename-to-traversal",
+        *UPDATE,
+        "--type",
+        "merge",
+        "--patch",
+        '{"metadata":{"name":"../../etc"}}',
+        codes=(2,),
+    ),
+    _c(
+        "json-patch-remove-metadata",
+        *UPDATE,
+        "--type",
+        "json",
+        "--patch",
+        '[{"op":"remove","path":"/metadata"}]',
+        codes=(2,),
+    ),
+    _c(
+        "json-patch-bad-pointer",
+        *UPDATE,
+        "--type",
+        "json",
+        "--patch",
+        '[{"op":"add","path":"spec/x","value":1}]',
+        codes=(2,),
+    ),
+    _c(
+        "json-patch-move-into-self",
+        *UPDATE,
+        "--type",
+        "json",
+        "--patch",
+        '[{"op":"move","from":"/spec","path":"/spec/x"}]',
+        codes=(2,),
+    ),
+    _c(
+        "json-patch-test-fails", *UPDATE, "--type", "json", "--patch", '[{"op":"test","path":"/kind","value":"Secret"}]'
+    ),
     _c("patch-type-unknown", *UPDATE, "--type", "evil", "--patch", "{}", codes=(2,)),
     _c("patch-file-dev-zero", *UPDATE, "--patch-file", "/dev/zero", codes=(2,)),
     _c("patch-file-bad-utf8", *UPDATE, "--patch-file", "{f:patch-bad-utf8}", codes=(2,)),
@@ -152,8 +209,16 @@ CASES = [
     _c("patch-file-deep", *UPDATE, "--patch-file", "{f:deep-json}", codes=(2,)),
     # WHERE
     _c("where-syntax", "unit", "list", "--space", "*", "--where", "spec.replicas >", codes=(2,)),
-    _c("where-deep-parens", "unit", "list", "--space", "*", "--where", "(" * 10_000 + "Slug = 'x'" + ")" * 10_000,
-       codes=(2,)),
+    _c(
+        "where-deep-parens",
+        "unit",
+        "list",
+        "--space",
+        "*",
+        "--where",
+        "(" * 10_000 + "Slug = 'x'" + ")" * 10_000,
+        codes=(2,),
+    ),
     _c("where-deep-not", "unit", "list", "--space", "*", "--where", "NOT " * 10_000 + "Slug = 'x'", codes=(2,)),
     _c("where-bad-regex", "unit", "list", "--space", "*", "--where", "Slug ~ '('", codes=(2,)),
     _c("where-unterminated", "unit", "list", "--space", "*", "--where", "Slug = 'x", codes=(2,)),

@@ -15,16 +15,23 @@ CANARY = "s3cr3t-canary-4d1f"
 
 def git(root: Path, *args: str, check: bool = True) -> str:
     """A git command's stdout; never takes optional locks (so it cannot disturb what it inspects)."""
-    done = subprocess.run(["git", "--no-optional-locks", *args], cwd=root, capture_output=True, text=True,
-                          env={**os.environ, **GIT_ENV}, check=False)
+    done = subprocess.run(
+        ["git", "--no-optional-locks", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **GIT_ENV},
+        check=False,
+    )
     if check:
         assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
     return done.stdout
 
 
 def fsck_clean(root: Path) -> bool:
-    done = subprocess.run(["git", "fsck", "--strict", "--no-progress", "--no-dangling"], cwd=root,
-                          capture_output=True, check=False)
+    done = subprocess.run(
+        ["git", "fsck", "--strict", "--no-progress", "--no-dangling"], cwd=root, capture_output=True, check=False
+    )
     return done.returncode == 0 and not done.stderr.strip()
 
 
@@ -49,12 +56,15 @@ def tree_digest(root: Path, *, skip: tuple[str, ...] = (".git/mtx/*", ".git/inde
 
 def state(m: Mtx) -> tuple[str, str, str, str]:
     """Branch tip, index, status and every file's bytes (read without taking git's optional locks)."""
-    return (git(m.root, "rev-parse", "HEAD"), git(m.root, "ls-files", "-s"),
-            git(m.root, "status", "--porcelain", "--untracked-files=all"), tree_digest(m.root))
+    return (
+        git(m.root, "rev-parse", "HEAD"),
+        git(m.root, "ls-files", "-s"),
+        git(m.root, "status", "--porcelain", "--untracked-files=all"),
+        tree_digest(m.root),
+    )
 
 
-def assert_clean_refusal(m: Mtx, args: tuple[str, ...], *, stdin: bytes = b"", codes: tuple[int, ...] = (1, 2)
-                         ) -> str:
+def assert_clean_refusal(m: Mtx, args: tuple[str, ...], *, stdin: bytes = b"", codes: tuple[int, ...] = (1, 2)) -> str:
     """Run mtx with hostile input and check the refusal; returns the error line."""
     before = state(m)
     result = m(*args, stdin=stdin, ok=False)

@@ -63,7 +63,7 @@ def test_a_branch_write_leaves_the_checkout_alone(mtx: Mtx) -> None:
 def test_the_users_post_checkout_hook_does_not_run(mtx: Mtx) -> None:
     build_stage_1(mtx)
     hook = mtx.root / ".git/hooks/post-checkout"
-    hook.write_text("#!/bin/sh\ntouch \"$GIT_DIR/../hook-ran\"\n")
+    hook.write_text('#!/bin/sh\ntouch "$GIT_DIR/../hook-ran"\n')
     hook.chmod(0o755)
     mtx(*PATCH, '{"spec":{"replicas":3}}')
     assert not (mtx.root / "hook-ran").exists()

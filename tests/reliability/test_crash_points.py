@@ -24,15 +24,37 @@ from tests.reliability.repostate import fsck_clean, git
 UPGRADE = ("unit", "update", "--upgrade", "--space", "*")
 # (git sub-command, which call, before or after it): every step of transaction.write in order.
 # Up to FEW_PATHS changed paths are checked out by name.
-COMMON = [("status", 1, "before"), ("status", 1, "after"), ("fast-import", 1, "before"),
-          ("fast-import", 1, "after"), ("update-ref", 1, "before"), ("update-ref", 1, "after")]
+COMMON = [
+    ("status", 1, "before"),
+    ("status", 1, "after"),
+    ("fast-import", 1, "before"),
+    ("fast-import", 1, "after"),
+    ("update-ref", 1, "before"),
+    ("update-ref", 1, "after"),
+]
 # More are written in place and the index told with one update-index (after two checks: check-attr,
 # ls-files); when an attribute applies to them, git's own two-tree merge (read-tree) writes them.
-POINTS = [("small", *point) for point in [*COMMON, ("checkout", 1, "before"), ("checkout", 1, "after")]] + [
-    ("large", *point) for point in [("check-attr", 1, "before"), ("ls-files", 1, "after"),
-                                    ("update-index", 1, "before"), ("update-index", 1, "after")]] + [
-    ("attributes", *point) for point in [("update-index", 1, "before"), ("update-index", 1, "after"),
-                                         ("read-tree", 1, "before"), ("read-tree", 1, "after")]]
+POINTS = (
+    [("small", *point) for point in [*COMMON, ("checkout", 1, "before"), ("checkout", 1, "after")]]
+    + [
+        ("large", *point)
+        for point in [
+            ("check-attr", 1, "before"),
+            ("ls-files", 1, "after"),
+            ("update-index", 1, "before"),
+            ("update-index", 1, "after"),
+        ]
+    ]
+    + [
+        ("attributes", *point)
+        for point in [
+            ("update-index", 1, "before"),
+            ("update-index", 1, "after"),
+            ("read-tree", 1, "before"),
+            ("read-tree", 1, "after"),
+        ]
+    ]
+)
 SPACES = {"small": 2, "large": 6, "attributes": 6}  # 2 x 20 units and their links: 80 paths; 6 x 20: 240
 
 
@@ -64,11 +86,10 @@ def _crash(root: Path, shim_dir: Path, *, command: str, nth: int, when: str) -> 
     return run_mtx_with_shim(root, shim_dir, UPGRADE, command=command, nth=nth, when=when).returncode
 
 
-@pytest.mark.parametrize(("fleet", "command", "nth", "when"), POINTS,
-                         ids=[f"{f}-{w}-{c}-{n}" for f, c, n, w in POINTS])
+@pytest.mark.parametrize(("fleet", "command", "nth", "when"), POINTS, ids=[f"{f}-{w}-{c}-{n}" for f, c, n, w in POINTS])
 def test_a_crash_at_any_step_leaves_old_or_new_and_a_rerun_completes_it(
-        fleets: Callable[[str], tuple[Path, str]], tmp_path: Path, fleet: str, command: str, nth: int,
-        when: str) -> None:
+    fleets: Callable[[str], tuple[Path, str]], tmp_path: Path, fleet: str, command: str, nth: int, when: str
+) -> None:
     template, tree = fleets(fleet)
     root = tmp_path / "config"
     shutil.copytree(template, root, symlinks=True)
@@ -76,8 +97,9 @@ def test_a_crash_at_any_step_leaves_old_or_new_and_a_rerun_completes_it(
     shim_dir = tmp_path / "shim"
     assert _crash(root, shim_dir, command=command, nth=nth, when=when) == -9, "the shim did not fire"
     head = git(root, "rev-parse", "HEAD").strip()
-    assert head == old or (git(root, "rev-parse", "HEAD^").strip() == old
-                           and git(root, "rev-parse", "HEAD^{tree}").strip() == tree)
+    assert head == old or (
+        git(root, "rev-parse", "HEAD^").strip() == old and git(root, "rev-parse", "HEAD^{tree}").strip() == tree
+    )
     if head == old:
         assert git(root, "status", "--porcelain", "--untracked-files=all") == ""
     assert fsck_clean(root)

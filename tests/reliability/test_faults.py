@@ -80,9 +80,12 @@ def _state(m: Mtx) -> tuple[str, str, str, str]:
     objects (or a partial temporary pack), and fast-import's crash report; both are garbage that no
     ref reaches, but they are bytes (see the report).
     """
-    return (git(m.root, "rev-parse", "HEAD"), git(m.root, "ls-files", "-s"),
-            git(m.root, "status", "--porcelain", "--untracked-files=all"),
-            tree_digest(m.root, skip=(".git/mtx/*", ".git/index", ".git/objects/*", ".git/fast_import_crash_*")))
+    return (
+        git(m.root, "rev-parse", "HEAD"),
+        git(m.root, "ls-files", "-s"),
+        git(m.root, "status", "--porcelain", "--untracked-files=all"),
+        tree_digest(m.root, skip=(".git/mtx/*", ".git/index", ".git/objects/*", ".git/fast_import_crash_*")),
+    )
 
 
 def test_disk_full_on_a_tmpfs(tmp_path: Path) -> None:
@@ -116,9 +119,14 @@ def test_file_size_limit_kills_the_write_cleanly(mtx: Mtx) -> None:
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (256, 256))
 
-    done = subprocess.run([sys.executable, "-m", "mtx_gitops", *PATCH, "--repo", str(mtx.root)],
-                          capture_output=True, text=True, env={**os.environ, **GIT_ENV}, preexec_fn=limit,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "mtx_gitops", *PATCH, "--repo", str(mtx.root)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **GIT_ENV},
+        preexec_fn=limit,
+        check=False,
+    )
     _one_line_failure(done.returncode, done.stderr)
     assert _state(mtx) == before
     mtx(*PATCH)

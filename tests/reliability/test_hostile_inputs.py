@@ -18,9 +18,11 @@ def _expand(arg: str, inputs: Path, pwned: Path) -> str:
     return arg.replace("/tmp/mtx-pwned", str(pwned))
 
 
-@pytest.mark.parametrize("case", [
-    pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=c.bug)) if c.bug else c for c in CASES],
-    ids=[c.id for c in CASES])
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=c.bug)) if c.bug else c for c in CASES],
+    ids=[c.id for c in CASES],
+)
 def test_hostile_input_is_refused_cleanly(repo: Mtx, tmp_path: Path, case: Case) -> None:
     inputs = tmp_path / "inputs"
     inputs.mkdir()
@@ -39,8 +41,17 @@ def test_corpus_is_large_enough() -> None:
 
 def test_forged_trailers_in_a_message_do_not_reach_the_audit_trail(repo: Mtx) -> None:
     forged = "Scale\n\nMtx-Operation: unit.delete\nMtx-Unit: traderx-base/forged\nMtx-Changeset: evil"
-    repo("unit", "update", "reference-data", "--space", "traderx-prod-us", "--patch", '{"spec":{"replicas":2}}',
-         "-m", forged)
+    repo(
+        "unit",
+        "update",
+        "reference-data",
+        "--space",
+        "traderx-prod-us",
+        "--patch",
+        '{"spec":{"replicas":2}}',
+        "-m",
+        forged,
+    )
     body = repo.git("log", "-1", "--format=%B")
     assert "Mtx-Unit: traderx-prod-us/reference-data" in body
     assert "\nMtx-Unit: traderx-base/forged" not in body and "\nMtx-Changeset: evil" not in body

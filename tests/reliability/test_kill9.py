@@ -38,9 +38,13 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _spawn(root: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "mtx_gitops", *UPGRADE, "--repo", str(root)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-                            env={**os.environ, **GIT_ENV})
+    return subprocess.Popen(
+        [sys.executable, "-m", "mtx_gitops", *UPGRADE, "--repo", str(root)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        env={**os.environ, **GIT_ENV},
+    )
 
 
 def _kill(proc: subprocess.Popen[bytes], *, group: bool) -> None:
@@ -67,8 +71,11 @@ def _group_alive(pgid: int) -> bool:
 
 
 def _index_outside(root: Path, changed: set[str]) -> str:
-    return "".join(line for line in git(root, "ls-files", "-s").splitlines(keepends=True)
-                   if line.split("\t", 1)[1].rstrip("\n") not in changed)
+    return "".join(
+        line
+        for line in git(root, "ls-files", "-s").splitlines(keepends=True)
+        if line.split("\t", 1)[1].rstrip("\n") not in changed
+    )
 
 
 def _inspect(root: Path, *, old: str, tree: str, changed: set[str], index_before: str) -> str:
@@ -87,8 +94,9 @@ def _inspect(root: Path, *, old: str, tree: str, changed: set[str], index_before
     if not new:
         assert not dirty, "the checkout changed although the branch did not move"
     lock = (root / ".git/index.lock").exists()
-    return f"{'new' if new else 'old'} HEAD, checkout {'dirty' if dirty else 'clean'}" + \
-        (", index.lock left" if lock else "")
+    return f"{'new' if new else 'old'} HEAD, checkout {'dirty' if dirty else 'clean'}" + (
+        ", index.lock left" if lock else ""
+    )
 
 
 @pytest.mark.slow

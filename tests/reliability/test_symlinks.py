@@ -31,8 +31,10 @@ def _commit_symlink(m: Mtx, path: str, target: str) -> None:
 @pytest.mark.parametrize("target", ["/etc/passwd", "../../base/reference-data.yaml"])
 def test_a_committed_symlink_unit_is_never_followed(repo: Mtx, target: str) -> None:
     _commit_symlink(repo, "spaces/traderx-base/evil.yaml", target)
-    for args in (("unit", "get", "evil", "--space", "traderx-base"),
-                 ("unit", "update", "evil", "--space", "traderx-base", "--patch", '{"spec":{"replicas":2}}')):
+    for args in (
+        ("unit", "get", "evil", "--space", "traderx-base"),
+        ("unit", "update", "evil", "--space", "traderx-base", "--patch", '{"spec":{"replicas":2}}'),
+    ):
         err = assert_clean_refusal(repo, args)
         assert "symlink" in err and SECRET_LINE not in err
     for args in (("render", "--space", "traderx-base"), ("unit", "list", "--space", "*", "-o", "json")):
@@ -76,13 +78,13 @@ def test_a_symlinked_directory_in_base_is_refused(repo: Mtx, tmp_path: Path) -> 
     outside.mkdir()
     shutil.copy(repo.root / "base/reference-data.yaml", outside / "good.yaml")
     (repo.root / "base/evil").symlink_to(outside)
-    err = assert_clean_refusal(repo, ("unit", "create", "x", str(repo.root / "base/evil/good.yaml"),
-                                      "--space", "traderx-base"))
+    err = assert_clean_refusal(
+        repo, ("unit", "create", "x", str(repo.root / "base/evil/good.yaml"), "--space", "traderx-base")
+    )
     assert "outside the repository" in err
 
 
-def test_render_never_writes_or_deletes_through_a_symlinked_directory(repo: Mtx, tmp_path: Path
-                                                                      ) -> None:
+def test_render_never_writes_or_deletes_through_a_symlinked_directory(repo: Mtx, tmp_path: Path) -> None:
     victim = tmp_path / "victim"
     victim.mkdir()
     (victim / "keep.yaml").write_text("precious: true\n")

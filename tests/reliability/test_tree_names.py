@@ -44,7 +44,8 @@ def test_deleting_a_space_touches_only_that_space(repo: Mtx, name: bytes) -> Non
         assert result.err.count("\n") == 1
         assert git(repo.root, "rev-parse", "HEAD").strip() == before
         return
-    changed = subprocess.run(["git", "diff", "--name-only", "-z", before, "HEAD"], cwd=repo.root,
-                             capture_output=True, check=True).stdout.split(b"\0")
+    changed = subprocess.run(
+        ["git", "diff", "--name-only", "-z", before, "HEAD"], cwd=repo.root, capture_output=True, check=True
+    ).stdout.split(b"\0")
     assert all(path.startswith(f"spaces/{SPACE}/".encode()) for path in changed if path), changed
     assert git(repo.root, "cat-file", "-t", "HEAD:mtx.yaml").strip() == "blob"
