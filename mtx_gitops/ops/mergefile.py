@@ -11,6 +11,7 @@ from mtx_gitops.core.model import Conflict, Policy
 from mtx_gitops.core.schemahints import schema_hints
 from mtx_gitops.errors import ConflictError
 from mtx_gitops.ops.inputs import read_text_input
+from mtx_gitops.schema.types import official
 
 
 @dataclass
@@ -34,8 +35,9 @@ def _load(name: str, what: str) -> tuple[str, list[Any]]:
 def merge_files(original: str, updated: str, local: str, *, policy: Policy = "local") -> FileMerge:
     """Merge three YAML files; LOCAL's comments and layout survive in the result."""
     texts = [_load(original, "ORIGINAL"), _load(updated, "UPDATED"), _load(local, "LOCAL")]
-    hints = schema_hints(*(text for text, _docs in texts))
-    result = merge_documents(texts[0][1], texts[1][1], texts[2][1], policy=policy, hints=hints or None)
+    types = official()
+    hints = schema_hints(*(text for text, _docs in texts), types=types)
+    result = merge_documents(texts[0][1], texts[1][1], texts[2][1], policy=policy, hints=hints or None, types=types)
     if policy == "fail" and result.conflicts:
         listed = "; ".join(f"{c.path}: upstream {c.upstream!r}, local {c.local!r}" for c in result.conflicts)
         raise ConflictError(f"{len(result.conflicts)} conflict(s): {listed}", [c.as_json() for c in result.conflicts])
