@@ -100,6 +100,27 @@ def crd_table(crds: Mapping[CrdKey, Any], *, prefix: str = "crd") -> dict[str, A
     return {"defs": defs, "kinds": kinds}
 
 
+def crd_schemas(documents: Iterable[Any]) -> dict[CrdKey, Any]:
+    """The `openAPIV3Schema` of every served version of the CRDs (apiextensions.k8s.io/v1) among `documents`."""
+    found: dict[CrdKey, Any] = {}
+    for doc in documents:
+        if not isinstance(doc, dict) or doc.get("kind") != "CustomResourceDefinition":
+            continue
+        if doc.get("apiVersion") != "apiextensions.k8s.io/v1":
+            continue
+        spec = doc.get("spec")
+        names = spec.get("names") if isinstance(spec, dict) else None
+        group = spec.get("group") if isinstance(spec, dict) else None
+        kind = names.get("kind") if isinstance(names, dict) else None
+        if not isinstance(group, str) or not isinstance(kind, str):
+            continue
+        for version in spec.get("versions") or () if isinstance(spec, dict) else ():
+            schema = (version.get("schema") or {}).get("openAPIV3Schema") if isinstance(version, dict) else None
+            if isinstance(schema, dict) and isinstance(version.get("name"), str):
+                found[(group, version["name"], kind)] = schema
+    return found
+
+
 def combined(tables: Iterable[Mapping[str, Any]]) -> TypeTable:
     """One TypeTable from several compact tables; later tables win for the same kind."""
     defs: dict[str, Any] = {}
