@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 import typer.main
 
-from mtx_gitops.cli import audit, changeset, delivery, merge, run, space, tutorial, unit, unit_history
+from mtx_gitops.cli import audit, changeset, delivery, merge, revert, run, space, tutorial, unit, unit_history
 from mtx_gitops.cli.context import Globals, check_output, emit_error, hoist_globals
 from mtx_gitops.cli.lazy import LazyGroup
 from mtx_gitops.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, exit_code_for, one_line
@@ -74,6 +74,7 @@ space.register(commands)
 delivery.register(commands)
 commands.command("merge-file")(merge.merge_file)
 unit_history.register(unit.app)
+revert.register(commands, changeset.app)
 GROUPS = {
     "space": space.app,
     "target": space.target_app,
