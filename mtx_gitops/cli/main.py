@@ -29,6 +29,23 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"mtx {_version()}")
+        raise typer.Exit(0)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mtx-gitops")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        from mtx_gitops import __version__
+
+        return __version__
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -48,6 +65,9 @@ def root(
     columns: Annotated[
         str | None, typer.Option("--columns", help="Lists: these columns, in cub's names (Name,Space.Slug,…).")
     ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", is_eager=True, callback=_print_version, help="Print mtx's version and exit.")
+    ] = False,
 ) -> None:
     """Global options; they may appear anywhere on the command line."""
     g = ctx.ensure_object(Globals)  # main() passes its own, to read the output format after an error
@@ -95,7 +115,11 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         code = 0
     except Exception as exc:
-        if _is_usage_error(exc):
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            # `mtx`, `mtx unit`: the help, as `--help` prints it, and exit 0 (as kubectl does).
+            sys.stdout.write(exc.ctx.get_help() + "\n")  # type: ignore[attr-defined]
+            code = 0
+        elif _is_usage_error(exc):
             message = exc.format_message()  # type: ignore[attr-defined]
             sys.stderr.write(f"error: {' '.join(message.split())} (see `mtx --help`)\n")
             code = EXIT_BAD_INPUT
