@@ -23,6 +23,8 @@ CHANGESET = "market-data-v2"
 # Stage 6: reference-data ships the new market data format, trade-service the release that reads it.
 CHANGESET_TAGS = (("reference-data", ":v2"), ("trade-service", ":v2.1"))
 LATERAL_PATH = ("traderx-prod-asia", "traderx-prod-us", "traderx-base")
+# Where each directory target delivers: `local` comes with `mtx init --example traderx`, stage 3 adds the regions'.
+DIRECTORIES = {"local": "out", **{f"prod-{region}": f"out/prod-{region}" for region, _ in REGIONS}}
 
 Results = dict[str, Any]
 
@@ -66,7 +68,7 @@ def three_regions(run: Runner) -> Results:
         run.mtx("unit", "create", unit, f"base/{unit}.yaml", "--space", "traderx-base")
     for region, replicas in REGIONS:
         space = f"traderx-prod-{region}"
-        run.mtx("target", "create", f"prod-{region}", "--kind", "directory", "--path", f"out/prod-{region}")
+        run.mtx("target", "create", f"prod-{region}", "--kind", "directory", "--path", DIRECTORIES[f"prod-{region}"])
         run.mtx("space", "create", space, "--label", f"region={region}", "--target", f"prod-{region}")
         run.mtx("unit", "create", "--space", space, "--upstream-space", "traderx-base")
         run.mtx("run", "set-replicas", "--unit", "trade-service", "--space", space, "--replicas", str(replicas))
