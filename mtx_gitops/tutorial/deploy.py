@@ -16,18 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rich import box
-from rich.console import Console, Group, RenderableType
-from rich.panel import Panel
-from rich.text import Text
+from rich.console import Console
 
 from mtx_gitops.adapters import yamlio
 from mtx_gitops.errors import ClusterError, RefusedError, UserError
-from mtx_gitops.tutorial.drawing import row
+from mtx_gitops.tutorial.landed import cluster_panel, deployed, rendered_folder, rendered_panel
 from mtx_gitops.tutorial.progress import check_stage, reached
 from mtx_gitops.tutorial.runner import Execute, Runner
 from mtx_gitops.tutorial.stages import DIRECTORIES, stage
-from mtx_gitops.tutorial.state import workload_facets
 
 WAIT_SECONDS = 120.0
 POLL_SECONDS = 0.5
@@ -75,10 +71,15 @@ def deploy(
     panels = [
         cluster_panel(s, [r for r in rows if r.get("space") == s])
         if s in on_cluster
-        else directory_panel(run.root, s, target_of.get(s, {}))
+        else rendered_panel(run.root, s, target_of.get(s, {}))
         for s in spaces
     ]
-    console.print(deployed(number, panels, on_cluster=bool(on_cluster)))
+    folders = [
+        f"{rendered_folder(run.root, s, target_of.get(s, {})).relative_to(run.root)}/"
+        for s in spaces
+        if s not in on_cluster
+    ]
+    console.print(deployed(number, panels, on_cluster=bool(on_cluster), folders=folders))
     return rows
 
 
@@ -107,21 +108,6 @@ def kubeconfig_cluster(kubeconfig: str) -> KubeCluster:
     if not server:
         raise UserError(f"--kubeconfig {path}: context {context!r} names no cluster with a server")
     return KubeCluster(str(path), context, str(server))
-
-
-def deployed(number: int, panels: list[Panel], *, on_cluster: bool) -> Panel:
-    """The frame around a deploy's panels: three to a row, the odd ones first (infra above the regions)."""
-    odd = len(panels) % 3
-    grid = ([row(*panels[:odd])] if odd else []) + [row(*panels[i : i + 3]) for i in range(odd, len(panels), 3)]
-    return Panel(
-        Group(*grid),
-        title=f"[bold]Deployed: stage {number}[/]",
-        box=box.HEAVY,
-        border_style="green",
-        subtitle="[italic]pods Running ✓ on the cluster[/]"
-        if on_cluster
-        else "[italic]manifests written to the directory targets (no cluster)[/]",
-    )
 
 
 def point_targets_at(run: Runner, spaces: tuple[str, ...], kubeconfig: str) -> None:
@@ -159,48 +145,3 @@ def wait_running(run: Runner, spaces: list[str], wait_seconds: float) -> list[di
                 transient=True,
             )
         time.sleep(POLL_SECONDS)
-
-
-def cluster_panel(space: str, rows: list[dict[str, Any]]) -> Panel:
-    """A space's live objects: each with its readiness and, for workloads, one box per Running pod."""
-    lines: list[RenderableType] = []
-    for r in rows:
-        text = Text(f"{r.get('kind')} {r.get('name')}", style="bold")
-        if (r.get("sync"), r.get("health")) == ("Synced", "Healthy"):
-            text.append(" ✓", style="green")
-        else:
-            text.append(f" {r.get('sync')} · {r.get('health')} · ready {r.get('ready')}", style="yellow")
-        pods = r.get("pods")
-        if pods:
-            text.append("\n  " + "■ " * int(pods.get("running", 0)), style="green")
-            text.append(f"Running ✓ {pods.get('running')}/{pods.get('total')}", style="bold green")
-        lines.append(text)
-    namespace = next((r.get("namespace") for r in rows if r.get("namespace")), None)
-    return Panel(
-        Group(*lines) if lines else Text("(nothing live)"),
-        title=f"[bold]{space}[/]",
-        subtitle=f"[dim]namespace {namespace}[/]" if namespace else None,
-        border_style="green",
-    )
-
-
-def directory_panel(root: Path, space: str, target: dict[str, Any]) -> Panel:
-    """The manifests a directory target received for `space`: one file per unit, its objects listed."""
-    folder = root / str(target.get("path") or "out") / space
-    lines: list[RenderableType] = []
-    for path in sorted(folder.glob("*.yaml")):
-        documents = [d for d in yamlio.load_documents(path.read_bytes(), source=str(path)) if isinstance(d, dict)]
-        text = Text(path.name, style="bold")
-        text.append(" ✓", style="green")
-        facets = workload_facets(documents)
-        for doc in documents:
-            text.append(f"\n  {doc.get('kind')} {(doc.get('metadata') or {}).get('name')}")
-            if doc.get("kind") in ("Deployment", "StatefulSet") and facets:
-                text.append(f"\n    r: {facets.get('r')} · {facets.get('image')}", style="cyan")
-        lines.append(text)
-    return Panel(
-        Group(*lines) if lines else Text("(no manifests written)"),
-        title=f"[bold]{space}[/]",
-        subtitle=f"[dim]→ {target.get('path', 'out')}/[/]",
-        border_style="green",
-    )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mtx_gitops.tutorial.runner import Runner
+from mtx_gitops.tutorial.state import State
 
 REGIONS = (("us", 3), ("eu", 5), ("asia", 2))
 PROD_REGIONS = tuple(f"traderx-prod-{region}" for region, _ in REGIONS)
@@ -90,8 +91,9 @@ def push_upgrade(run: Runner) -> Results:
     """Stage 4: one patch to the base, then one push-upgrade commit into every region."""
     patch = run.mtx("unit", "update", "trade-service", "--space", "traderx-base", "--patch", base_update_patch())
     pending = run.read("unit", "list", "--space", "traderx-prod-*", "--where", "UpgradeNeeded = true")
+    updated = State.read(run)  # the guide's middle panel: base updated, regions still old
     upgrade = run.mtx("unit", "update", "--upgrade", "--space", "traderx-prod-*")
-    return {"patch": patch, "pending": pending, "upgrade": upgrade}
+    return {"patch": patch, "pending": pending, "updated": updated, "upgrade": upgrade}
 
 
 def find_and_fix(run: Runner) -> Results:
