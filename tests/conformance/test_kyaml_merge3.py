@@ -6,7 +6,6 @@ every place the result departs from kyaml's must be named by a reported conflict
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +17,9 @@ from mtx_gitops.core.kube_types import Node
 from mtx_gitops.core.merge3 import ABSENT, merge_values
 from mtx_gitops.core.schemahints import schema_hints
 from mtx_gitops.schema.types import official
+from tests.conformance.vectors import VECTORS, cases
 
-
-def _vectors_dir() -> Path:
-    override = os.environ.get("MTX_CONFORMANCE_DIR")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "kyaml-merge3"
-
-
-VECTORS = _vectors_dir()
-CASES = sorted(VECTORS.glob("*.yaml"))
+CASES = cases()
 
 
 def _parse(text: str | None) -> Any:
@@ -50,12 +41,10 @@ def _type(*sides: Any) -> Node | None:
 
 
 def test_the_suite_is_there() -> None:
-    assert VECTORS.is_dir(), f"conformance vectors missing: {VECTORS} (set MTX_CONFORMANCE_DIR)"
-    assert (VECTORS / "README.md").is_file()
-    assert len(CASES) == 72
+    assert len(list(VECTORS.glob("*.yaml"))) == 72
 
 
-@pytest.mark.parametrize("path", CASES, ids=[path.stem for path in CASES])
+@pytest.mark.parametrize("path", CASES)
 def test_upstream_policy_reproduces_kyaml(path: Path) -> None:
     _, (origin, update, local), expected, hints = _case(path)
 
@@ -64,7 +53,7 @@ def test_upstream_policy_reproduces_kyaml(path: Path) -> None:
     assert merged == expected
 
 
-@pytest.mark.parametrize("path", CASES, ids=[path.stem for path in CASES])
+@pytest.mark.parametrize("path", CASES)
 def test_local_policy_reports_every_departure_from_kyaml(path: Path) -> None:
     _, (origin, update, local), expected, hints = _case(path)
 
@@ -76,19 +65,19 @@ def test_local_policy_reports_every_departure_from_kyaml(path: Path) -> None:
 
 
 def test_comment_schemas_become_list_key_hints() -> None:
-    cases = {path.stem: _case(path)[3] for path in CASES}
+    hints = {path.stem: _case(path)[3] for path in VECTORS.glob("*.yaml")}
 
     def named(hint: Any) -> Any:
         return hint.definition if isinstance(hint, Node) else hint
 
-    assert cases["element-18"]["spec.template.spec.containers"] == ("name",)
-    assert named(cases["element-18"]["spec.template.spec.containers[*]"]) == "io.k8s.api.core.v1.Container"
-    assert cases["element-19"]["spec.template.spec.containers"] == ("name",)
-    assert named(cases["element-20"]["spec"]) == "io.k8s.api.core.v1.PodSpec"
-    assert named(cases["element-21"]["spec"]) == "io.k8s.api.core.v1.PodSpec"
-    assert cases["scalar-03"] == {}
+    assert hints["element-18"]["spec.template.spec.containers"] == ("name",)
+    assert named(hints["element-18"]["spec.template.spec.containers[*]"]) == "io.k8s.api.core.v1.Container"
+    assert hints["element-19"]["spec.template.spec.containers"] == ("name",)
+    assert named(hints["element-20"]["spec"]) == "io.k8s.api.core.v1.PodSpec"
+    assert named(hints["element-21"]["spec"]) == "io.k8s.api.core.v1.PodSpec"
+    assert hints["scalar-03"] == {}
     # The named definitions give the keys below them, from the official schema.
-    pod_spec = cases["element-20"]["spec"]
+    pod_spec = hints["element-20"]["spec"]
     assert pod_spec.child("containers").list_keys() == ("name",)
     assert pod_spec.child("containers").items().child("ports").list_keys() == ("containerPort", "protocol")
 
