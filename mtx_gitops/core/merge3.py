@@ -13,7 +13,8 @@ rules:
 
 - added upstream: added; added on both sides: merged with an empty base;
 - deleted upstream, unchanged locally: removed (noted);
-- deleted upstream, edited locally: a conflict; `local` keeps the document, `upstream` removes it;
+- deleted upstream, edited locally: a conflict, and the document is kept under every policy (kpt's
+  rule: the region's edits would go with it);
 - deleted locally: stays deleted; if upstream changed it meanwhile that is a conflict, and only
   `upstream` brings the new upstream document back.
 
@@ -70,10 +71,9 @@ def merge_documents(
             if same(before, doc):
                 notes.append(f"{ident} deleted upstream: removed")
                 continue
-            conflicts.append(Conflict("", before, None, doc, resolution, ident))
-            if resolution == "upstream":
-                notes.append(f"{ident} deleted upstream but edited locally: removed")
-                continue
+            # kpt keeps a resource the region edited whatever the policy: deleting it would drop
+            # the region's work with it. Reported, so `--on-conflict fail` refuses it.
+            conflicts.append(Conflict("", before, None, doc, "local", ident))
             notes.append(f"{ident} deleted upstream but edited locally: kept")
             documents.append(doc)
             continue

@@ -92,19 +92,17 @@ def test_a_document_deleted_upstream_and_unchanged_locally_is_removed_and_noted(
     assert merged.notes == ["/Service/traderx/b deleted upstream: removed"]
 
 
-@pytest.mark.parametrize(("policy", "kept"), [("local", True), ("upstream", False)])
-def test_a_document_deleted_upstream_but_edited_locally_is_reported(policy: str, kept: bool) -> None:
+@pytest.mark.parametrize("policy", ["local", "upstream"])
+def test_a_document_deleted_upstream_but_edited_locally_is_kept_and_reported(policy: str) -> None:
     edited = deployment("trade-service", replicas=5)
 
     merged = merge_documents([deployment("trade-service")], [], [edited], policy=policy)  # type: ignore[arg-type]
 
-    assert (merged.documents == [edited]) is kept
+    assert merged.documents == [edited]  # kpt keeps it under every policy
     [conflict] = merged.conflicts
     assert (conflict.path, conflict.document, conflict.upstream) == ("", "apps/Deployment/traderx/trade-service", None)
-    assert conflict.resolution == policy
-    assert merged.notes == [
-        "apps/Deployment/traderx/trade-service deleted upstream but edited locally: " + ("kept" if kept else "removed")
-    ]
+    assert conflict.resolution == "local"
+    assert merged.notes == ["apps/Deployment/traderx/trade-service deleted upstream but edited locally: kept"]
 
 
 def test_a_document_added_on_both_sides_merges_with_an_empty_base() -> None:
