@@ -110,10 +110,36 @@ def _match(
     """
     base, theirs, mine = documents_by_pairing(original), documents_by_pairing(updated), documents_by_pairing(local)
     if len(base) != 1 or len(theirs) > 1 or len(mine) > 1:
-        return base, theirs, mine
+        return base, _renamed(base, theirs, mine), mine
     key = next(iter([*mine, *theirs, *base]), "")
 
     def rekey(docs: Keyed) -> Keyed:
         return {key: next(iter(docs.values()))} if docs else {}
 
     return rekey(base), rekey(theirs), rekey(mine)
+
+
+def _renamed(base: Keyed, theirs: Keyed, mine: Keyed) -> Keyed:
+    """UPDATED's documents, with a rename upstream keyed as the document it renamed.
+
+    Where, for one group and kind, exactly one document left upstream (LOCAL still has it) and
+    exactly one new one arrived, the new one is that document renamed (as git pairs a renamed
+    file), so local edits follow it instead of the region keeping the old object.
+    """
+    gone: dict[str, list[str]] = {}
+    new: dict[str, list[str]] = {}
+    for key in base:
+        if key not in theirs and key in mine:
+            gone.setdefault(_kind_of(key), []).append(key)
+    for key in theirs:
+        if key not in base and key not in mine:
+            new.setdefault(_kind_of(key), []).append(key)
+    renames = {new[kind][0]: keys[0] for kind, keys in gone.items() if len(keys) == 1 and len(new.get(kind, ())) == 1}
+    if not renames:
+        return theirs
+    return {renames.get(key, key): value for key, value in theirs.items()}
+
+
+def _kind_of(key: str) -> str:
+    group, kind = key.split("/", 2)[:2]
+    return f"{group}/{kind}"

@@ -204,3 +204,17 @@ def test_documents_pair_without_their_namespace() -> None:
     assert merged.conflicts == []
     assert [doc["metadata"]["namespace"] for doc in merged.documents] == ["traderx-prod-us"] * 2
     assert pod_spec(merged.documents[0])["containers"][0]["image"].endswith(":v2")
+
+
+def test_a_document_renamed_upstream_keeps_the_local_edits() -> None:
+    base = service_unit("trade-service")
+    upstream = copy.deepcopy(base)
+    upstream[0]["metadata"]["name"] = "trade-api"
+    local = copy.deepcopy(base)
+    local[0]["spec"]["replicas"] = 5
+
+    merged = merge_documents(base, upstream, local, policy="fail", types=official())
+
+    assert [doc["metadata"]["name"] for doc in merged.documents] == ["trade-api", "trade-service"]
+    assert merged.documents[0]["spec"]["replicas"] == 5
+    assert merged.conflicts == []

@@ -164,7 +164,7 @@ def test_a_single_document_deleted_locally_stays_deleted_even_if_renamed_upstrea
     assert [(c.document, c.path) for c in merged.conflicts] == [("/Service/traderx/b", "")]
 
 
-def test_multi_document_files_still_pair_by_identity() -> None:
+def test_multi_document_files_pair_by_identity_and_a_lone_rename_as_a_rename() -> None:
     merged = merge_documents(
         [deployment("a"), service("a")],
         [deployment("a"), service("b")],
@@ -173,7 +173,17 @@ def test_multi_document_files_still_pair_by_identity() -> None:
     )
 
     assert names(merged.documents) == ["Deployment/a", "Service/b"]
-    assert merged.notes == ["/Service/traderx/a deleted upstream: removed"]
+    assert merged.notes == []  # Service a became b upstream: one object renamed, not one deleted and one added
+    assert merged.documents[0]["spec"]["replicas"] == 3
+
+    two_new = merge_documents(
+        [deployment("a"), service("a")],
+        [deployment("a"), service("b"), service("c")],
+        [deployment("a"), service("a")],
+        policy="local",
+    )
+    assert names(two_new.documents) == ["Deployment/a", "Service/b", "Service/c"]
+    assert two_new.notes == ["/Service/traderx/a deleted upstream: removed"]
 
 
 def test_different_objects_added_on_both_sides_without_an_original_stay_two() -> None:
