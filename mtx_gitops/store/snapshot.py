@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from mtx_gitops.adapters import yamlio
 from mtx_gitops.adapters.gitrepo import TreeEntry
+from mtx_gitops.adapters.gittree import REGULAR_MODES, list_tree
 from mtx_gitops.core.model import (
     CONFIG_FILE,
     Link,
@@ -70,6 +71,13 @@ class Snapshot:
     def files_of(self, space: str) -> list[str]:
         """The regular files of one space directory (units, links, metadata and anything else)."""
         return list(self._tree.space(space).files)
+
+    def files_under(self, directory: str) -> dict[str, str]:
+        """path -> blob of the regular files below a top-level directory other than spaces/ (base/, schemas/)."""
+        if self.commit is None:
+            return {}
+        rows = list_tree(self.repo.git, self.commit, [f"{directory.strip('/')}/"], recursive=True)
+        return {path: blob for mode, kind, blob, path in rows if kind == "blob" and mode in REGULAR_MODES}
 
     def read_text(self, path: str) -> str:
         """The text of a file in this snapshot."""
