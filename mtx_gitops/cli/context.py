@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from mtx_gitops.errors import ConflictError, UserError
+from mtx_gitops.errors import ConflictError, InvalidDocumentsError, UserError
 
 if TYPE_CHECKING:
     from mtx_gitops.store import Repo
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 OUTPUTS = ("table", "json", "yaml")
 # Options that mean the same to every command and may appear anywhere (as with kubectl).
 VALUE_OPTIONS = {"--repo", "--branch", "-m", "--message", "-o", "--output", "--changeset"}
-FLAG_OPTIONS = {"--dry-run"}
+FLAG_OPTIONS = {"--dry-run", "--no-validate"}
 
 
 @dataclass
@@ -32,12 +32,15 @@ class Globals:
     dry_run: bool = False
     output: str = "table"
     changeset: str | None = None
+    no_validate: bool = False
 
     def open_repo(self) -> Repo:
         """The repository these options name (or the one found by walking up)."""
         from mtx_gitops.store import Repo
 
-        return Repo.discover(Path(self.repo) if self.repo else None)
+        repo = Repo.discover(Path(self.repo) if self.repo else None)
+        repo.validate_writes = not self.no_validate
+        return repo
 
     def write_options(self, repo: Repo) -> dict[str, Any]:
         """branch/message/dry_run for a mutating use case (the current changeset's branch, if any)."""
@@ -108,6 +111,8 @@ def emit_error(output: str, error: BaseException) -> None:
     """
     if output != "table" and isinstance(error, ConflictError):
         _write_data(output, {"error": " ".join(str(error).split()), "conflicts": error.conflicts})
+    elif output != "table" and isinstance(error, InvalidDocumentsError):
+        _write_data(output, {"error": " ".join(str(error).split()), "findings": error.findings})
 
 
 def _write_data(output: str, data: Any) -> None:

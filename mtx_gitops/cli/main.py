@@ -15,7 +15,7 @@ import typer.main
 from mtx_gitops.cli import audit, changeset, delivery, merge, run, space, tutorial, unit, unit_history
 from mtx_gitops.cli.context import Globals, check_output, emit_error, hoist_globals
 from mtx_gitops.cli.lazy import LazyGroup
-from mtx_gitops.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, exit_code_for, one_line
+from mtx_gitops.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, error_lines, exit_code_for
 
 app = typer.Typer(
     name="mtx",
@@ -40,10 +40,15 @@ def root(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Compute and show, write nothing.")] = False,
     output: Annotated[str, typer.Option("-o", "--output", help="table, json or yaml.")] = "table",
     changeset: Annotated[str | None, typer.Option("--changeset", help="Stage the change in this changeset.")] = None,
+    no_validate: Annotated[
+        bool,
+        typer.Option("--no-validate", help="Commit documents the schemas refuse (a trailer says so)."),
+    ] = False,
 ) -> None:
     """Global options; they may appear anywhere on the command line."""
     g = ctx.ensure_object(Globals)  # main() passes its own, to read the output format after an error
     g.repo, g.branch, g.message, g.dry_run, g.changeset = repo, branch, message, dry_run, changeset
+    g.no_validate = no_validate
     g.output = check_output(output)
 
 
@@ -91,7 +96,7 @@ def main(argv: list[str] | None = None) -> None:
         else:
             if os.environ.get("MTX_DEBUG"):
                 raise
-            sys.stderr.write(one_line(exc) + "\n")
+            sys.stderr.write("".join(f"{line}\n" for line in error_lines(exc)))
             emit_error(invocation.output, exc)
             code = exit_code_for(exc)
     finally:

@@ -8,7 +8,7 @@ Everything parsed goes through the repo's parse cache, keyed by git blob id.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -227,6 +227,13 @@ class Snapshot:
     def parsed_blobs(self, wanted: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
         """Parsed unit documents for blob ids (blob -> source name), in one batch via the cache."""
         return self.repo.cache.documents(wanted, kind="units", read=self.repo.git.read_blobs, parse=_parse_unit)
+
+    def parsed_texts(self, texts: Mapping[str, tuple[str, bytes]]) -> dict[str, list[dict[str, Any]]]:
+        """Parsed unit documents of new contents (blob -> (path, bytes), as a write's plan has them), via the cache."""
+        wanted = {blob: path for blob, (path, _data) in texts.items()}
+        return self.repo.cache.documents(
+            wanted, kind="units", read=lambda blobs: {blob: texts[blob][1] for blob in blobs}, parse=_parse_unit
+        )
 
     def _yaml(self, wanted: dict[str, str]) -> dict[str, Any]:
         """Parsed single-document files (space metadata, mtx.yaml) for blob ids, via the cache."""

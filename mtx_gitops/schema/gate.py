@@ -1,0 +1,135 @@
+"""The validation gate: the unit files a write changes must hold valid Kubernetes documents.
+
+Verdicts are cached by git blob id in the repo's parse cache (under a key naming the Kubernetes
+version, the `kubernetes-validate` version and the rules' format), so a write checks only the
+unit files it changes, each distinct content once, and a retried or repeated write checks nothing
+again. Custom resources are checked against the CRDs of the tree the write makes (read only when a
+changed file holds a kind the official API does not have), and are not cached: their verdict
+depends on files other than their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from mtx_gitops.adapters import yamlio
+from mtx_gitops.adapters.gitrepo import blob_id
+from mtx_gitops.core.layout import role_of
+from mtx_gitops.core.model import CONFIG_FILE
+from mtx_gitops.errors import InvalidDocumentsError
+from mtx_gitops.schema import version as versions
+from mtx_gitops.schema.crds import crds_at
+from mtx_gitops.schema.validate import DocumentRef, Finding, Validator, document_ref
+from mtx_gitops.store import Snapshot
+
+RULES_FORMAT = 1  # bump when the checks change what they find: old verdicts are then never read
+
+Row = list[Any]  # a cached finding: [document index, path, message, severity]
+
+
+def check_write(
+    snapshot: Snapshot,
+    files: Mapping[str, bytes | None],
+    *,
+    documents: Mapping[str, Sequence[Any]] | None = None,
+) -> list[Finding]:
+    """The findings about the unit files a write changes (`files`, path -> new bytes or None).
+
+    `documents` may give a changed file's parsed documents (path -> documents) to spare a parse.
+    """
+    units = {path: data for path, data in files.items() if data is not None and role_of(path).role == "unit"}
+    if not units:
+        return []
+    validator = Validator(_version(snapshot, files), lambda: crds_at(snapshot, changes=files))
+    blobs = {blob_id(data): path for path, data in units.items()}
+    known = dict(documents or {})
+
+    def parsed(wanted: Mapping[str, str]) -> dict[str, list[Any]]:
+        texts = {blob: (path, units[path]) for blob, path in wanted.items() if path not in known}
+        found = snapshot.parsed_texts(texts) if texts else {}
+        return {blob: list(known[path]) if path in known else found[blob] for blob, path in wanted.items()}
+
+    return check_blobs(snapshot, validator, blobs, parsed)
+
+
+def check_blobs(
+    snapshot: Snapshot,
+    validator: Validator,
+    blobs: Mapping[str, str],
+    parsed: Callable[[Mapping[str, str]], dict[str, list[Any]]],
+) -> list[Finding]:
+    """The findings about unit blobs (blob -> path), verdicts from the cache where it has them.
+
+    `parsed(wanted)` returns the documents of the blobs `wanted` (blob -> path).
+    """
+    docs: dict[str, list[Any]] = {}
+
+    def load(wanted: Iterable[str]) -> None:
+        todo = {blob: blobs[blob] for blob in wanted if blob not in docs}
+        if todo:
+            docs.update(parsed(todo))
+
+    def read(wanted: Iterable[str]) -> dict[str, bytes]:
+        wanted = list(wanted)
+        load(wanted)
+        return dict.fromkeys(wanted, b"")
+
+    def verdict(_data: bytes, blob: str) -> list[Row]:
+        rows: list[Row] = []
+        for index, doc in enumerate(docs[blob], start=1):
+            if not validator.is_builtin(*_kind(doc)):
+                rows.append([index, "", "", "custom"])  # checked on each write, against the CRDs of its tree
+                continue
+            rows += [[index, f.path, f.message, f.severity] for f in validator.check(doc, source="", index=index)]
+        return rows
+
+    kind = f"verdicts-{validator.version}-{versions.package_version()}-r{RULES_FORMAT}"
+    rows = snapshot.repo.cache.documents({blob: blob for blob in blobs}, kind=kind, read=read, parse=verdict)
+    load(blob for blob, found in rows.items() if found)  # documents are needed only to name those with findings
+    findings: list[Finding] = []
+    for blob, path in sorted(blobs.items(), key=lambda item: item[1]):
+        source = _source(path)
+        for index, where, message, severity in rows[blob]:
+            doc = docs[blob][index - 1]
+            if severity == "custom":
+                findings += validator.check(doc, source=source, index=index)
+            else:
+                findings.append(Finding(document_ref(doc, source=source, index=index), where, message, severity))
+    return findings
+
+
+def refusal(findings: Sequence[Finding]) -> InvalidDocumentsError:
+    """The error refusing a write: one line per invalid document, every finding on it."""
+    errors = [f for f in findings if f.severity == "error"]
+    by_document: dict[DocumentRef, list[Finding]] = {}
+    for finding in errors:
+        by_document.setdefault(finding.document, []).append(finding)
+    lines = [f"{document}: {'; '.join(map(str, found))}" for document, found in by_document.items()]
+    count = len(by_document)
+    return InvalidDocumentsError(
+        f"{count} invalid document{'s' if count != 1 else ''}, nothing written; "
+        f"--no-validate commits {'them' if count != 1 else 'it'} anyway",
+        lines,
+        [f.as_json() for f in errors],
+    )
+
+
+def _kind(doc: Any) -> tuple[str, str]:
+    if not isinstance(doc, dict):
+        return "", ""
+    return str(doc.get("apiVersion") or ""), str(doc.get("kind") or "")
+
+
+def _source(path: str) -> str:
+    ref = role_of(path).ref
+    return str(ref) if ref is not None else path
+
+
+def _version(snapshot: Snapshot, files: Mapping[str, bytes | None]) -> str:
+    """The Kubernetes version of the tree the write makes (its own mtx.yaml, when it changes that)."""
+    data = files.get(CONFIG_FILE)
+    if data is not None:
+        config = yamlio.load_one(data, source=CONFIG_FILE)
+        return versions.configured(config if isinstance(config, dict) else {})
+    return versions.configured(snapshot.config)
