@@ -17,9 +17,9 @@ from typer.core import TyperGroup
 Factory = Callable[[], Any]
 
 
-def _short(text: str | None, width: int = 56) -> str:
-    line = (text or "").strip().split("\n", 1)[0].strip()
-    return line if len(line) <= width else line[: width - 3].rstrip() + "..."
+def _short(text: str | None) -> str:
+    """The first paragraph of a help text, whole (the help formatter wraps it; nothing is cut)."""
+    return " ".join((text or "").strip().split("\n\n", 1)[0].split())
 
 
 class LazyGroup(TyperGroup):
@@ -53,7 +53,7 @@ class LazyGroup(TyperGroup):
         if entry is None:
             return None
         if cmd_name not in self.commands:
-            self.commands[cmd_name] = entry[1]()
+            self.commands[cmd_name] = _with_global_options(entry[1]())
         return self.commands[cmd_name]
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
@@ -65,3 +65,23 @@ class LazyGroup(TyperGroup):
 
 def _from_info(info: Any) -> Factory:
     return lambda: typer.main.get_command_from_info(info, pretty_exceptions_short=False, rich_markup_mode=None)
+
+
+def _with_global_options(command: Any) -> Any:
+    """Make the help of `command` (and of its sub-commands) end with the root's global options, and
+    list its sub-commands with their whole first paragraph."""
+    own_epilog = command.format_epilog
+
+    def format_epilog(ctx: Any, formatter: Any) -> None:
+        root = ctx.find_root()
+        params = [param for param in root.command.get_params(root) if param.name not in ("help", "version")]
+        rows = [record for param in params if (record := param.get_help_record(root))]
+        with formatter.section("Global options (anywhere on the command line)"):
+            formatter.write_dl(rows)
+        own_epilog(ctx, formatter)
+
+    command.format_epilog = format_epilog
+    for sub in getattr(command, "commands", {}).values():
+        sub.short_help = sub.short_help or _short(sub.help)  # click would cut it at ~45 characters
+        _with_global_options(sub)
+    return command

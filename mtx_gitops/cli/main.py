@@ -12,8 +12,8 @@ from typing import Annotated, Any
 import typer
 import typer.main
 
-from mtx_gitops.cli import audit, changeset, delivery, merge, run, space, tutorial, unit, unit_history
-from mtx_gitops.cli.context import Globals, check_output, emit_error, hoist_globals
+from mtx_gitops.cli import audit, changeset, delivery, merge, revert, run, space, tutorial, unit, unit_history
+from mtx_gitops.cli.context import Globals, check_output, emit_error, hoist_globals, set_active
 from mtx_gitops.cli.lazy import LazyGroup
 from mtx_gitops.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, error_lines, exit_code_for
 
@@ -29,6 +29,23 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"mtx {_version()}")
+        raise typer.Exit(0)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mtx-gitops")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        from mtx_gitops import __version__
+
+        return __version__
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -40,6 +57,17 @@ def root(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Compute and show, write nothing.")] = False,
     output: Annotated[str, typer.Option("-o", "--output", help="table, json or yaml.")] = "table",
     changeset: Annotated[str | None, typer.Option("--changeset", help="Stage the change in this changeset.")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="JSON output (as -o json).")] = False,
+    jq: Annotated[str | None, typer.Option("--jq", help="Filter the JSON output through this jq program.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No table or summary (JSON and --jq still print).")] = False,
+    no_header: Annotated[bool, typer.Option("--no-header", help="Lists: plain rows without the header.")] = False,
+    names: Annotated[bool, typer.Option("--names", help="Lists: only the names, one per line.")] = False,
+    columns: Annotated[
+        str | None, typer.Option("--columns", help="Lists: these columns, in cub's names (Name,Space.Slug,…).")
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", is_eager=True, callback=_print_version, help="Print mtx's version and exit.")
+    ] = False,
     no_validate: Annotated[
         bool,
         typer.Option("--no-validate", help="Commit documents the schemas refuse (a trailer says so)."),
@@ -48,8 +76,10 @@ def root(
     """Global options; they may appear anywhere on the command line."""
     g = ctx.ensure_object(Globals)  # main() passes its own, to read the output format after an error
     g.repo, g.branch, g.message, g.dry_run, g.changeset = repo, branch, message, dry_run, changeset
+    g.output = "json" if json_ and output == "table" else check_output(output)
+    g.jq, g.quiet, g.no_header, g.names, g.columns = jq, quiet, no_header, names, columns
+    set_active(g)
     g.no_validate = no_validate
-    g.output = check_output(output)
 
 
 # Top-level commands and command groups, built into click commands only when they run (cli/lazy.py).
@@ -59,6 +89,7 @@ space.register(commands)
 delivery.register(commands)
 commands.command("merge-file")(merge.merge_file)
 unit_history.register(unit.app)
+revert.register(commands, changeset.app)
 GROUPS = {
     "space": space.app,
     "target": space.target_app,
@@ -89,7 +120,11 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         code = 0
     except Exception as exc:
-        if _is_usage_error(exc):
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            # `mtx`, `mtx unit`: the help, as `--help` prints it, and exit 0 (as kubectl does).
+            sys.stdout.write(exc.ctx.get_help() + "\n")  # type: ignore[attr-defined]
+            code = 0
+        elif _is_usage_error(exc):
             message = exc.format_message()  # type: ignore[attr-defined]
             sys.stderr.write(f"error: {' '.join(message.split())} (see `mtx --help`)\n")
             code = EXIT_BAD_INPUT

@@ -26,6 +26,7 @@ from mtx_gitops.store import Snapshot
 RULES_FORMAT = 1  # bump when the checks change what they find: old verdicts are then never read
 
 Row = list[Any]  # a cached finding: [document index, path, message, severity]
+CUSTOM = "custom"  # the severity of a row that stands for a custom resource, checked anew each time
 
 
 def check_write(
@@ -42,7 +43,6 @@ def check_write(
     if not units:
         return []
     validator = Validator(_version(snapshot, files), lambda: crds_at(snapshot, changes=files))
-    blobs = {blob_id(data): path for path, data in units.items()}
     known = dict(documents or {})
 
     def parsed(wanted: Mapping[str, str]) -> dict[str, list[Any]]:
@@ -50,19 +50,20 @@ def check_write(
         found = snapshot.parsed_texts(texts) if texts else {}
         return {blob: list(known[path]) if path in known else found[blob] for blob, path in wanted.items()}
 
-    return check_blobs(snapshot, validator, blobs, parsed)
+    return check_units(snapshot, validator, {path: blob_id(data) for path, data in units.items()}, parsed)
 
 
-def check_blobs(
+def check_units(
     snapshot: Snapshot,
     validator: Validator,
-    blobs: Mapping[str, str],
+    units: Mapping[str, str],
     parsed: Callable[[Mapping[str, str]], dict[str, list[Any]]],
 ) -> list[Finding]:
-    """The findings about unit blobs (blob -> path), verdicts from the cache where it has them.
-
-    `parsed(wanted)` returns the documents of the blobs `wanted` (blob -> path).
-    """
+    """The findings about unit files (path -> blob), each distinct content checked once, verdicts
+    from the cache where it has them. `parsed(wanted)` returns the documents of blobs (blob -> path)."""
+    blobs: dict[str, str] = {}  # blob -> one path holding it
+    for path, blob in units.items():
+        blobs.setdefault(blob, path)
     docs: dict[str, list[Any]] = {}
 
     def load(wanted: Iterable[str]) -> None:
@@ -78,25 +79,36 @@ def check_blobs(
     def verdict(_data: bytes, blob: str) -> list[Row]:
         rows: list[Row] = []
         for index, doc in enumerate(docs[blob], start=1):
-            if not validator.is_builtin(*_kind(doc)):
-                rows.append([index, "", "", "custom"])  # checked on each write, against the CRDs of its tree
-                continue
-            rows += [[index, f.path, f.message, f.severity] for f in validator.check(doc, source="", index=index)]
+            if validator.is_builtin(*_kind(doc)):
+                rows += [[index, f.path, f.message, f.severity] for f in validator.check(doc, source="", index=index)]
+            else:
+                rows.append([index, "", "", CUSTOM])  # checked on each run, against the CRDs of its tree
         return rows
 
     kind = f"verdicts-{validator.version}-{versions.package_version()}-r{RULES_FORMAT}"
     rows = snapshot.repo.cache.documents({blob: blob for blob in blobs}, kind=kind, read=read, parse=verdict)
-    load(blob for blob, found in rows.items() if found)  # documents are needed only to name those with findings
+    load(blob for blob, found in rows.items() if found)  # documents are read only to name those with findings
+    for blob, found in rows.items():
+        if any(row[3] == CUSTOM for row in found):
+            rows[blob] = [row for row in found if row[3] != CUSTOM] + _custom_rows(validator, docs[blob], found)
     findings: list[Finding] = []
-    for blob, path in sorted(blobs.items(), key=lambda item: item[1]):
+    for path, blob in sorted(units.items()):
         source = _source(path)
-        for index, where, message, severity in rows[blob]:
-            doc = docs[blob][index - 1]
-            if severity == "custom":
-                findings += validator.check(doc, source=source, index=index)
-            else:
-                findings.append(Finding(document_ref(doc, source=source, index=index), where, message, severity))
+        for index, where, message, severity in sorted(rows[blob], key=lambda row: row[0]):
+            findings.append(
+                Finding(document_ref(docs[blob][index - 1], source=source, index=index), where, message, severity)
+            )
     return findings
+
+
+def _custom_rows(validator: Validator, docs: list[Any], rows: list[Row]) -> list[Row]:
+    """The verdicts of the custom resources among `docs` (the rows marked CUSTOM)."""
+    found: list[Row] = []
+    for index in (row[0] for row in rows if row[3] == CUSTOM):
+        found += [
+            [index, f.path, f.message, f.severity] for f in validator.check(docs[index - 1], source="", index=index)
+        ]
+    return found
 
 
 def refusal(findings: Sequence[Finding]) -> InvalidDocumentsError:

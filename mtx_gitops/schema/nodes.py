@@ -56,6 +56,7 @@ class Node:
         "extra",
         "int_ok",
         "items",
+        "leaf",
         "list_keys",
         "props",
         "required",
@@ -77,6 +78,26 @@ class Node:
         self.checks: tuple[Callable[[Any], str | None], ...] = ()  # value checks (pattern, bounds, ...)
         self.combos: tuple[tuple[str, tuple[Node, ...]], ...] = ()  # allOf/anyOf/oneOf/not
         self.list_keys: tuple[str, ...] | None = None  # list-type map keys (() for a set): items unique
+        self.leaf = False  # a scalar's node with only a type to check (set by `seal`)
+
+    def seal(self) -> Node:
+        """Mark the node a leaf when its type is its only check; returns it."""
+        self.leaf = (
+            self.accepts is not None
+            and dict not in self.accepts
+            and list not in self.accepts
+            and not (
+                self.props
+                or self.extra
+                or self.closed
+                or self.items
+                or self.enum
+                or self.rules
+                or self.checks
+                or self.combos
+            )
+        )
+        return self
 
 
 ANY = Node()
@@ -106,6 +127,7 @@ class Definitions:
             check = VALUE_CHECKS.get(name)
             if check is not None:
                 found.checks += (check,)
+            found.seal()
         return found
 
     def __contains__(self, name: str) -> bool:
@@ -118,7 +140,7 @@ def _official(schema: Mapping[str, Any], defs: Definitions) -> Node:
         return defs.node(ref.rsplit("/", 1)[-1])
     node = Node()
     _fill_official(node, schema, defs)
-    return node
+    return node.seal()
 
 
 def _fill_official(node: Node, schema: Mapping[str, Any], defs: Definitions) -> None:
@@ -157,6 +179,7 @@ def _embed(node: Node, object_meta: Node, *, required: bool) -> None:
     """apiVersion, kind and metadata, which every object (the root, an embedded resource) has."""
     string = Node()
     _set_types(string, ["string"])
+    string.seal()
     node.props = {"apiVersion": string, "kind": string, **(node.props or {}), "metadata": object_meta}
     if required:
         node.required = tuple(dict.fromkeys(("apiVersion", "kind", *node.required)))
@@ -202,7 +225,7 @@ def _structural(schema: Mapping[str, Any], *, object_meta: Node, closed_objects:
     if isinstance(schema.get("not"), dict):
         combos.append(("not", (_structural(schema["not"], object_meta=object_meta, closed_objects=False),)))
     node.combos = tuple(combos)
-    return node
+    return node.seal()
 
 
 def _value_check(word: str, bound: Any, schema: Mapping[str, Any]) -> Callable[[Any], str | None]:

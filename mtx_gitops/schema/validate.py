@@ -176,6 +176,11 @@ def _walk(value: Any, node: Node, path: Path, out: list[tuple[Path, str]]) -> No
                         if node.closed:
                             out.append(((path, key), "unknown field"))
                         continue
+                if sub.leaf:  # a scalar field: only its type to check (most fields; saves a call each)
+                    accepts = sub.accepts
+                    kind = type(item)
+                    if accepts is None or kind in accepts or (kind is float and sub.int_ok and item.is_integer()):
+                        continue
                 _walk(item, sub, (path, key), out)
         for key in node.required:
             if value.get(key) is None:

@@ -6,7 +6,6 @@ every place the result departs from kyaml's must be named by a reported conflict
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +15,9 @@ import yaml
 from mtx_gitops.core.changes import unexplained
 from mtx_gitops.core.merge3 import ABSENT, merge_values
 from mtx_gitops.core.schemahints import schema_hints
+from tests.conformance.vectors import VECTORS, cases
 
-
-def _vectors_dir() -> Path:
-    override = os.environ.get("MTX_CONFORMANCE_DIR")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "kyaml-merge3"
-
-
-VECTORS = _vectors_dir()
-CASES = sorted(VECTORS.glob("*.yaml"))
+CASES = cases()
 
 
 def _parse(text: str | None) -> Any:
@@ -43,12 +34,10 @@ def _case(path: Path) -> tuple[dict[str, Any], tuple[Any, Any, Any], Any, dict[s
 
 
 def test_the_suite_is_there() -> None:
-    assert VECTORS.is_dir(), f"conformance vectors missing: {VECTORS} (set MTX_CONFORMANCE_DIR)"
-    assert (VECTORS / "README.md").is_file()
-    assert len(CASES) == 72
+    assert len(list(VECTORS.glob("*.yaml"))) == 72
 
 
-@pytest.mark.parametrize("path", CASES, ids=[path.stem for path in CASES])
+@pytest.mark.parametrize("path", CASES)
 def test_upstream_policy_reproduces_kyaml(path: Path) -> None:
     _, (origin, update, local), expected, hints = _case(path)
 
@@ -57,7 +46,7 @@ def test_upstream_policy_reproduces_kyaml(path: Path) -> None:
     assert merged == expected
 
 
-@pytest.mark.parametrize("path", CASES, ids=[path.stem for path in CASES])
+@pytest.mark.parametrize("path", CASES)
 def test_local_policy_reports_every_departure_from_kyaml(path: Path) -> None:
     _, (origin, update, local), expected, hints = _case(path)
 
@@ -68,14 +57,14 @@ def test_local_policy_reports_every_departure_from_kyaml(path: Path) -> None:
 
 
 def test_comment_schemas_become_list_key_hints() -> None:
-    cases = {path.stem: _case(path)[3] for path in CASES}
+    hints = {path.stem: _case(path)[3] for path in VECTORS.glob("*.yaml")}
 
-    assert cases["element-18"]["spec.template.spec.containers"] == ("name",)
-    assert cases["element-18"]["spec.template.spec.containers[*].ports"] == ("containerPort", "protocol")
-    assert cases["element-19"]["spec.template.spec.containers"] == ("name",)
-    assert cases["element-20"]["spec.containers"] == ("name",)
-    assert cases["element-21"]["spec.containers[*].env"] == ("name",)
-    assert cases["scalar-03"] == {}
+    assert hints["element-18"]["spec.template.spec.containers"] == ("name",)
+    assert hints["element-18"]["spec.template.spec.containers[*].ports"] == ("containerPort", "protocol")
+    assert hints["element-19"]["spec.template.spec.containers"] == ("name",)
+    assert hints["element-20"]["spec.containers"] == ("name",)
+    assert hints["element-21"]["spec.containers[*].env"] == ("name",)
+    assert hints["scalar-03"] == {}
 
 
 def test_element_16_infers_list_keys_from_the_elements() -> None:

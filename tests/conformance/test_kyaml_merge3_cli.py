@@ -37,7 +37,7 @@ def _one(documents: list[Any]) -> Any:
     return documents[0] if documents else ABSENT
 
 
-@pytest.mark.parametrize("path", CASES, ids=[path.stem for path in CASES])
+@pytest.mark.parametrize("path", CASES)
 def test_merge_file_upstream_policy_reproduces_kyaml(path: Path, tmp_path: Path) -> None:
     vector, _, expected, _ = _case(path)
 
@@ -46,7 +46,7 @@ def test_merge_file_upstream_policy_reproduces_kyaml(path: Path, tmp_path: Path)
     assert _one(documents) == expected
 
 
-@pytest.mark.parametrize("path", CASES, ids=[path.stem for path in CASES])
+@pytest.mark.parametrize("path", CASES)
 def test_merge_file_local_policy_reports_every_departure_from_kyaml(path: Path, tmp_path: Path) -> None:
     vector, _, expected, hints = _case(path)
 

@@ -34,7 +34,10 @@ def _have_binaries() -> bool:
 def _install_binaries() -> None:
     required = os.environ.get("MTX_REQUIRE_KUBE") == "1"
     if not _have_binaries() and not required and not os.environ.get("MTX_KUBE_PREBUILT"):
-        pytest.skip("kube-apiserver binaries missing: run tests/k8s/build-kube.sh (or set MTX_REQUIRE_KUBE=1)")
+        pytest.skip(
+            f"kube-apiserver binaries not found in {KUBE_ENV['MTX_KUBE_BIN']}: run tests/k8s/build-kube.sh "
+            "(MTX_KUBE_PREBUILT=<tarball> unpacks a saved build; CI sets MTX_REQUIRE_KUBE=1 so they never skip)"
+        )
     done = subprocess.run(
         ["bash", str(K8S / "build-kube.sh")],
         capture_output=True,

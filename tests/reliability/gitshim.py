@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -53,4 +54,14 @@ def run_mtx_with_shim(
         text=True,
         env=env,
         check=False,
+        preexec_fn=default_sigint,
     )
+
+
+def default_sigint() -> None:
+    """In the child, before exec: SIGINT back to its default, so Python turns it into KeyboardInterrupt.
+
+    A job started in the background (`nohup scripts/test &`) inherits SIGINT ignored, and a Python
+    started with SIGINT ignored keeps ignoring it: the Ctrl-C the shim sends would do nothing.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
