@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 import typer.main
 
-from mtx_gitops.cli import audit, changeset, delivery, merge, revert, run, space, tutorial, unit, unit_history
+from mtx_gitops.cli import audit, changeset, delivery, merge, revert, run, space, tutorial, unit, unit_history, validate
 from mtx_gitops.cli.context import Globals, check_output, emit_error, hoist_globals, set_active
 from mtx_gitops.cli.lazy import LazyGroup
 from mtx_gitops.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, error_lines, exit_code_for
@@ -88,6 +88,7 @@ audit.register(commands)
 space.register(commands)
 delivery.register(commands)
 commands.command("merge-file")(merge.merge_file)
+commands.command("validate")(validate.validate)
 unit_history.register(unit.app)
 revert.register(commands, changeset.app)
 GROUPS = {

@@ -20,7 +20,7 @@ from mtx_gitops.core.model import CONFIG_FILE
 from mtx_gitops.errors import InvalidDocumentsError
 from mtx_gitops.schema import version as versions
 from mtx_gitops.schema.crds import crds_at
-from mtx_gitops.schema.validate import DocumentRef, Finding, Validator, document_ref
+from mtx_gitops.schema.validate import Finding, Validator, by_document, document_ref
 from mtx_gitops.store import Snapshot
 
 RULES_FORMAT = 1  # bump when the checks change what they find: old verdicts are then never read
@@ -45,7 +45,7 @@ def check_write(
     validator = Validator(_version(snapshot, files), lambda: crds_at(snapshot, changes=files))
     known = dict(documents or {})
 
-    def parsed(wanted: Mapping[str, str]) -> dict[str, list[Any]]:
+    def parsed(wanted: dict[str, str]) -> dict[str, list[Any]]:
         texts = {blob: (path, units[path]) for blob, path in wanted.items() if path not in known}
         found = snapshot.parsed_texts(texts) if texts else {}
         return {blob: list(known[path]) if path in known else found[blob] for blob, path in wanted.items()}
@@ -57,7 +57,7 @@ def check_units(
     snapshot: Snapshot,
     validator: Validator,
     units: Mapping[str, str],
-    parsed: Callable[[Mapping[str, str]], dict[str, list[Any]]],
+    parsed: Callable[[dict[str, str]], dict[str, list[Any]]],
 ) -> list[Finding]:
     """The findings about unit files (path -> blob), each distinct content checked once, verdicts
     from the cache where it has them. `parsed(wanted)` returns the documents of blobs (blob -> path)."""
@@ -114,11 +114,9 @@ def _custom_rows(validator: Validator, docs: list[Any], rows: list[Row]) -> list
 def refusal(findings: Sequence[Finding]) -> InvalidDocumentsError:
     """The error refusing a write: one line per invalid document, every finding on it."""
     errors = [f for f in findings if f.severity == "error"]
-    by_document: dict[DocumentRef, list[Finding]] = {}
-    for finding in errors:
-        by_document.setdefault(finding.document, []).append(finding)
-    lines = [f"{document}: {'; '.join(map(str, found))}" for document, found in by_document.items()]
-    count = len(by_document)
+    grouped = by_document(errors)
+    lines = [f"{document}: {'; '.join(map(str, found))}" for document, found in grouped.items()]
+    count = len(grouped)
     return InvalidDocumentsError(
         f"{count} invalid document{'s' if count != 1 else ''}, nothing written; "
         f"--no-validate commits {'them' if count != 1 else 'it'} anyway",

@@ -74,6 +74,14 @@ class Finding:
         }
 
 
+def by_document(findings: Iterable[Finding]) -> dict[DocumentRef, list[Finding]]:
+    """Findings grouped by the document they are about, in order."""
+    grouped: dict[DocumentRef, list[Finding]] = {}
+    for finding in findings:
+        grouped.setdefault(finding.document, []).append(finding)
+    return grouped
+
+
 def document_ref(doc: Any, *, source: str, index: int) -> DocumentRef:
     meta = doc.get("metadata") if isinstance(doc, dict) else None
     name = meta.get("name") if isinstance(meta, dict) else None
