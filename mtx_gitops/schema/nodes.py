@@ -156,7 +156,7 @@ def _fill_official(node: Node, schema: Mapping[str, Any], defs: Definitions) -> 
     if isinstance(extra, dict):
         node.extra = _official(extra, defs)
     node.closed = extra is False
-    node.required = tuple(schema.get("required") or ())
+    node.required = tuple(_listed(schema.get("required")))
     items = schema.get("items")
     if isinstance(items, dict):
         node.items = _official(items, defs)
@@ -203,7 +203,7 @@ def _structural(schema: Mapping[str, Any], *, object_meta: Node, closed_objects:
     preserve = schema.get("x-kubernetes-preserve-unknown-fields") is True
     is_object = schema.get("type") == "object" or node.props is not None
     node.closed = closed_objects and is_object and not preserve and extra is None
-    node.required = tuple(schema.get("required") or ())
+    node.required = tuple(_listed(schema.get("required")))
     items = schema.get("items")
     if isinstance(items, dict):
         node.items = _structural(items, **sub)  # type: ignore[arg-type]
@@ -215,8 +215,9 @@ def _structural(schema: Mapping[str, Any], *, object_meta: Node, closed_objects:
     if list_type == "set":
         node.list_keys = ()
     elif list_type == "map":
-        node.list_keys = tuple(schema.get("x-kubernetes-list-map-keys") or ())
-    node.checks = tuple(_value_check(word, schema[word], schema) for word in _VALUE_KEYWORDS if word in schema)
+        node.list_keys = tuple(_listed(schema.get("x-kubernetes-list-map-keys")))
+    checks = (_value_check(word, schema[word], schema) for word in _VALUE_KEYWORDS if word in schema)
+    node.checks = tuple(check for check in checks if check is not None)
     combos = []
     for word in ("allOf", "anyOf", "oneOf"):
         if isinstance(schema.get(word), list):
@@ -228,9 +229,20 @@ def _structural(schema: Mapping[str, Any], *, object_meta: Node, closed_objects:
     return node.seal()
 
 
-def _value_check(word: str, bound: Any, schema: Mapping[str, Any]) -> Callable[[Any], str | None]:
-    """One value keyword of OpenAPI v3 as a check: None when `value` passes, else what is expected."""
+def _value_check(word: str, bound: Any, schema: Mapping[str, Any]) -> Callable[[Any], str | None] | None:
+    """One value keyword of OpenAPI v3 as a check (returning None when a value passes, else what is
+    expected); None for a keyword whose bound mtx cannot read (a pattern only Go's RE2 knows)."""
     number = (int, float)
+    if word == "pattern":
+        try:
+            regex = re.compile(str(bound))
+        except re.error:
+            return None
+    elif word == "uniqueItems":
+        if bound is not True:
+            return None
+    elif not isinstance(bound, number) or isinstance(bound, bool):
+        return None
 
     def sized(kind: type[Sized], what: str, least: bool) -> Callable[[Any], str | None]:
         def check(value: Any) -> str | None:
@@ -241,7 +253,6 @@ def _value_check(word: str, bound: Any, schema: Mapping[str, Any]) -> Callable[[
         return check
 
     if word == "pattern":
-        regex = re.compile(str(bound))
         return lambda v: (
             f"expected text matching {bound!r}, got {v!r}" if isinstance(v, str) and not regex.search(v) else None
         )

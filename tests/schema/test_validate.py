@@ -162,6 +162,12 @@ def test_an_enum_outside_its_values_is_refused(kind: str, path: str, value: Any,
     assert check(mutated(kind, path, value)) == ([expected] if expected else [])
 
 
+def test_an_enum_field_of_another_type_is_a_type_error_only() -> None:
+    assert check(mutated("Deployment", f"{CONTAINER}.imagePullPolicy", {"always": True})) == [
+        "spec.template.spec.containers[name=web].imagePullPolicy: expected string, got an object"
+    ]
+
+
 def test_a_probe_with_two_handlers_or_none_is_refused() -> None:
     two = mutated("Deployment", f"{CONTAINER}.readinessProbe.exec", {"command": ["true"]})
     assert check(two) == [
@@ -285,3 +291,26 @@ def test_a_custom_resource_of_an_unseen_crd_passes_with_a_warning() -> None:
     assert str(found[0].document) == "s/u: other.io/v1 Thing t"
     served_no_more = {**WIDGET, "apiVersion": "shop.example.com/v1alpha1"}
     assert [f.severity for f in VALIDATOR.check(served_no_more, source="s/u", index=1)] == ["warning"]
+
+
+def test_schema_keywords_mtx_cannot_read_are_skipped_not_fatal() -> None:
+    from mtx_gitops.schema.nodes import Definitions, compile_crd
+    from mtx_gitops.schema.validate import _walk
+
+    schema = {
+        "type": "object",
+        "properties": {
+            "spec": {
+                "type": "object",
+                "required": "name",
+                "properties": {
+                    "name": {"type": "string", "pattern": "^\\p{Lu}", "maxLength": "ten"},
+                    "count": {"type": "integer", "minimum": None},
+                },
+            }
+        },
+    }
+    root = compile_crd(schema, object_meta=Definitions({}).node("meta"))
+    found: list[tuple[object, str]] = []
+    _walk({"spec": {"count": 3}}, root, (), found)
+    assert [message for _path, message in found] == ["missing required field"]
