@@ -169,3 +169,62 @@ def test_a_local_null_deletes_a_field_only_when_the_base_did_not_hold_null(tmp_p
     # `a` was already null in the base: the local null is no edit, so the upstream value arrives.
     # `b` was a value and upstream left it alone: the region's null is its edit, kept as written.
     assert doc["data"] == {"a": "upstream", "b": None}
+
+
+# kyaml's kio/filters testdata, dataset1: java/java-deployment (original, remote and local updates, expected).
+_JAVA = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+  labels:
+    app: java{labels}
+spec:
+  replicas: {replicas}
+  selector:
+    matchLabels:
+      app: java
+  template:
+    metadata:
+      labels:
+        app: java
+    spec:
+      restartPolicy: Always
+      containers:
+      - name: app
+        image: gcr.io/project/app:version
+        command: [java, -jar, /app.jar{command}]{args}
+        ports:
+        - containerPort: 8080
+        envFrom:
+        - configMapRef:
+            name: app-config
+        env:
+        - name: JAVA_OPTS
+          value: -XX:+UnlockExperimentalVMOptions -XX:+UseCGroupMemoryLimitForHeap
+            -Djava.security.egd=file:/dev/./urandom
+        imagePullPolicy: Always
+  minReadySeconds: {ready}
+"""
+
+
+def _java(*, labels: str = "", replicas: int = 1, command: str = "", args: str = "", ready: int = 5) -> str:
+    return _JAVA.format(labels=labels, replicas=replicas, command=command, args=args, ready=ready)
+
+
+def test_kyaml_dataset1_java_deployment(tmp_path: Path) -> None:
+    original = _java()
+    remote = _java(labels="\n    new-remote: label", replicas=3, command=", otherstuff")
+    local = _java(labels="\n    new-local: label", replicas=2, args="\n        args: [foo]", ready=20)
+    expected = _java(
+        labels="\n    new-local: label\n    new-remote: label",
+        replicas=3,
+        command=", otherstuff",
+        args="\n        args: [foo]",
+        ready=20,
+    )
+
+    (doc,), conflicts = _merge(tmp_path, original, remote, local)
+
+    assert doc == yaml.safe_load(expected)
+    assert [c["path"] for c in conflicts] == ["spec.replicas"]
