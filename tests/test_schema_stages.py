@@ -129,3 +129,29 @@ def test_ordering_a_typed_field_by_a_literal_of_another_type_blames_the_query(mt
 
     assert refused.code == 2
     assert "spec.replicas is an integer, 'two' is not" in refused.err
+
+
+def test_a_crd_in_the_repo_keys_its_custom_resources_lists_in_an_upgrade(mtx: Mtx) -> None:
+    import yaml
+
+    from tests.test_merge_file_crd import CRD, _gateway
+
+    # The Gateway CRD keys `listeners` by `port`: without it they would be one value (no `name`).
+    (mtx.root / "gateway-crd.yaml").write_text(yaml.safe_dump(CRD), encoding="utf-8")
+    (mtx.root / "edge.yaml").write_text(_gateway(("5s", "5s")), encoding="utf-8")
+    mtx("space", "create", "net-base")
+    mtx("unit", "create", "gateway-crd", str(mtx.root / "gateway-crd.yaml"), "--space", "net-base")
+    mtx("unit", "create", "edge", str(mtx.root / "edge.yaml"), "--space", "net-base")
+    mtx("space", "create", "net-eu")
+    mtx("unit", "create", "--space", "net-eu", "--upstream-space", "net-base")
+    # A strategic patch of a custom resource merges its lists by the CRD's keys too.
+    eu = {"spec": {"listeners": [{"port": 443, "timeout": "30s"}]}}
+    mtx("unit", "update", "edge", "--space", "net-eu", "--patch", json.dumps(eu))
+    v2 = {"spec": {"listeners": [{"port": 80, "timeout": "10s"}]}}
+    mtx("unit", "update", "edge", "--space", "net-base", "--patch", json.dumps(v2))
+
+    result = mtx.json("unit", "update", "--upgrade", "--space", "net-eu", "--on-conflict", "fail")
+
+    assert all(not u["conflicts"] for u in result["units"])
+    data = mtx.json("unit", "get", "edge", "--space", "net-eu")["data"]
+    assert data["spec"]["listeners"] == [{"port": 80, "timeout": "10s"}, {"port": 443, "timeout": "30s"}]

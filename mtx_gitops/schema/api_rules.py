@@ -8,95 +8,19 @@ entry names a definition (a type path such as `io.k8s.api.core.v1.Probe`), never
 
 A member counts as set when it is present, not null and not "" (a Go pointer that is not nil, a
 string that is not empty): `value: ""` beside `valueFrom` is accepted, as the API server accepts it.
+The one-of table (`RULES`) lives in `core.unions`, which the 3-way merge reads too.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-CORE = "io.k8s.api.core.v1."
-APPS = "io.k8s.api.apps.v1."
+from mtx_gitops.core.unions import APPS, CORE, RULES, AllBut, Forbids, OneOf
+
 QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity"
-
-
-@dataclass(frozen=True)
-class OneOf:
-    """At most one of `members` may be set; with `required`, exactly one."""
-
-    members: tuple[str, ...]
-    required: bool
-    what: str  # how the API server names the group ("handler type", "volume source")
-
-
-@dataclass(frozen=True)
-class AllBut:
-    """Every field but `others` is a member of one group (a Volume's sources: all fields but `name`)."""
-
-    others: frozenset[str]
-    required: bool
-    what: str
-
-
-@dataclass(frozen=True)
-class Forbids:
-    """When `field` is one of `values`, none of `forbidden` may be set (a Recreate strategy has no rollingUpdate)."""
-
-    field: str
-    values: tuple[str, ...]
-    forbidden: tuple[str, ...]
-
-
-Rule = OneOf | AllBut | Forbids
-
-_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
-
-RULES: Mapping[str, tuple[Rule, ...]] = {
-    # validateHandler: "must specify a handler type" / "may not specify more than 1 handler type"
-    f"{CORE}Probe": (OneOf(_HANDLERS, True, "handler type"),),
-    f"{CORE}LifecycleHandler": (OneOf(("exec", "httpGet", "tcpSocket", "sleep"), True, "handler type"),),
-    # validateVolumeSource / validatePersistentVolumeSource: "must specify a volume type"
-    f"{CORE}Volume": (AllBut(frozenset({"name"}), True, "volume type"),),
-    f"{CORE}PersistentVolumeSpec": (
-        AllBut(
-            frozenset(
-                {
-                    "accessModes",
-                    "capacity",
-                    "claimRef",
-                    "mountOptions",
-                    "nodeAffinity",
-                    "persistentVolumeReclaimPolicy",
-                    "storageClassName",
-                    "volumeAttributesClassName",
-                    "volumeMode",
-                }
-            ),
-            True,
-            "persistent volume type",
-        ),
-    ),
-    # validateProjectionSources: "may not specify more than 1 volume type per source"
-    f"{CORE}VolumeProjection": (AllBut(frozenset(), True, "projection type"),),
-    # validateEnvVarValueFrom: "may not be specified when `value` is not empty"
-    f"{CORE}EnvVar": (OneOf(("value", "valueFrom"), False, "value source"),),
-    f"{CORE}EnvVarSource": (
-        OneOf(("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef", "fileKeyRef"), True, "source"),
-    ),
-    f"{CORE}EnvFromSource": (OneOf(("configMapRef", "secretRef"), True, "source"),),
-    # ValidateDeploymentStrategy: "may not be specified when strategy `type` is 'Recreate'"
-    f"{APPS}DeploymentStrategy": (Forbids("type", ("Recreate",), ("rollingUpdate",)),),
-    # ValidateStatefulSetUpdateStrategy: rollingUpdate "only allowed for updateStrategy 'RollingUpdate'"
-    f"{APPS}StatefulSetUpdateStrategy": (Forbids("type", ("OnDelete",), ("rollingUpdate",)),),
-    f"{APPS}DaemonSetUpdateStrategy": (Forbids("type", ("OnDelete",), ("rollingUpdate",)),),
-    # validateIngressBackend: "cannot set both resource and service backends"
-    "io.k8s.api.networking.v1.IngressBackend": (OneOf(("service", "resource"), True, "backend"),),
-    # x-kubernetes-unions in the OpenAPI itself: localhostProfile only with type Localhost
-    f"{CORE}SeccompProfile": (Forbids("type", ("RuntimeDefault", "Unconfined"), ("localhostProfile",)),),
-    f"{CORE}AppArmorProfile": (Forbids("type", ("RuntimeDefault", "Unconfined"), ("localhostProfile",)),),
-}
+__all__ = ["ENUMS", "QUANTITY", "RULES", "VALUE_CHECKS", "AllBut", "Forbids", "OneOf", "check_object"]
 
 # Enums of k8s.io/api types (their `+enum` markers) that the JSON schemas lost: definition -> field -> values.
 ENUMS: Mapping[str, Mapping[str, frozenset[str]]] = {

@@ -11,7 +11,6 @@ served version.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import marshal
 import os
@@ -21,6 +20,7 @@ from typing import Any
 
 from mtx_gitops.core.kube_types import TypeTable
 from mtx_gitops.errors import UserError
+from mtx_gitops.schema.version import schema_dir
 
 QUANTITY_DEF = "io.k8s.apimachinery.pkg.api.resource.Quantity"
 INT_OR_STRING_DEF = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
@@ -36,19 +36,11 @@ _EXTENSIONS = {
 CrdKey = tuple[str, str, str]  # group, version, kind
 
 
-def schema_root() -> Path:
-    """Where `kubernetes-validate` keeps its schemas (found without importing the package)."""
-    spec = importlib.util.find_spec("kubernetes_validate")
-    if spec is None or not spec.submodule_search_locations:
-        raise UserError("the Kubernetes schemas are missing: pip install kubernetes-validate")
-    return Path(next(iter(spec.submodule_search_locations))) / "kubernetes-json-schema"
-
-
 def definitions_file(version: str) -> Path:
-    """The official definitions for Kubernetes `version` ("1.33")."""
-    path = schema_root() / f"v{version}.0-local" / "_definitions.json"
+    """The official definitions for Kubernetes `version` ("1.33", a minor `schema.version` checked)."""
+    path = schema_dir(version, strict=False) / "_definitions.json"
     if not path.is_file():
-        raise UserError(f"no Kubernetes {version} schema in kubernetes-validate (see 'mtx validate --help')")
+        raise UserError(f"no Kubernetes {version} schema in kubernetes-validate (mtx.yaml kubernetesVersion)")
     return path
 
 

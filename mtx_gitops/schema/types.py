@@ -12,8 +12,7 @@ from typing import Any
 
 from mtx_gitops.core.kube_types import TypeTable
 from mtx_gitops.schema.openapi import CrdKey, combined, crd_table, official_table
-
-DEFAULT_VERSION = "1.33"
+from mtx_gitops.schema.version import DEFAULT_VERSION
 
 
 @lru_cache(maxsize=4)
@@ -31,3 +30,6 @@ def with_crds(crds: Mapping[CrdKey, Any], version: str = DEFAULT_VERSION) -> Typ
 
 def _with_crds(crds: tuple[tuple[CrdKey, Any], ...], version: str) -> TypeTable:
     return combined([official_table(version), crd_table(dict(crds))])
+
+
+__all__ = ["DEFAULT_VERSION", "official", "with_crds"]
