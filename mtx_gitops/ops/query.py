@@ -62,12 +62,13 @@ def select_units(
     texts = snap.repo.git.read_blobs(u.blob for u in units) if "text" in wanted else {}
     revnums = head_revision_nums(snap, refs) if "revision_num" in wanted else {}
     space_labels = {s: snap.space(s).labels for s in {r.space for r in refs}}
+    labels = labels_of(snap, units)
     matched = []
     for u in units:
         subject = Subject(
             slug=u.ref.unit,
             space=u.ref.space,
-            labels=unit_labels(u),
+            labels=labels.get(u.ref, {}),
             space_labels=space_labels[u.ref.space],
             upstream_unit=u.link.upstream.unit if u.link else None,
             upstream_space=u.link.upstream.space if u.link else None,
@@ -82,8 +83,14 @@ def select_units(
     return matched
 
 
-def unit_labels(unit: Unit) -> dict[str, str]:
-    """A unit's labels: the labels of its first document's metadata."""
+def labels_of(snap: Snapshot, units: Sequence[Unit]) -> dict[UnitRef, dict[str, str]]:
+    """Each unit's labels as WHERE and cub's `Labels` see them: the labels of its first document's
+    metadata, with the unit's own labels (`unit create|update --label`) over them."""
+    own = snap.unit_labels([u.ref for u in units])
+    return {u.ref: {**_manifest_labels(u), **own.get(u.ref, {})} for u in units}
+
+
+def _manifest_labels(unit: Unit) -> dict[str, str]:
     document = unit.documents[0] if unit.documents else {}
     meta = document.get("metadata")
     labels = meta.get("labels") if isinstance(meta, dict) else None
@@ -105,9 +112,8 @@ def cub_fields(snap: Snapshot, units: Sequence[Unit]) -> dict[UnitRef, dict[str,
     """The cub-named fields of `units` (one `git log` pass for their revision numbers and dates)."""
     revisions = unit_revisions(snap, [u.ref for u in units])
     spaces = {name: snap.space(name) for name in {u.ref.space for u in units}}
-    return {
-        u.ref: unit_fields(u, spaces[u.ref.space], revisions.get(u.ref, Revisions()), unit_labels(u)) for u in units
-    }
+    labels = labels_of(snap, units)
+    return {u.ref: unit_fields(u, spaces[u.ref.space], revisions.get(u.ref, Revisions()), labels[u.ref]) for u in units}
 
 
 def last_revisions(snap: Snapshot, refs: Sequence[UnitRef]) -> dict[UnitRef, str]:

@@ -161,18 +161,22 @@ def delete_space(
     name: str,
     *,
     force: bool = False,
+    recursive: bool = False,
     branch: str | None = None,
     message: str | None = None,
     dry_run: bool = False,
 ) -> WriteResult:
-    """Delete a space; refuses while it holds units or others link to it, unless `force`."""
+    """Delete a space; refuses while it holds units (unless `recursive` or `force`) or while units of
+    other spaces name its units upstream (unless `force`)."""
 
     def build(snap: Snapshot) -> Plan:
         snap.space(name)
         units = snap.unit_names(name)
         linked = sorted({str(d) for u in units for d in snap.downstream_of(UnitRef(name, u)) if d.space != name})
-        if units and not force:
-            raise RefusedError(f"space {name!r} still holds {len(units)} unit(s); delete them or pass --force")
+        if units and not (force or recursive):
+            raise RefusedError(
+                f"space {name!r} still holds {len(units)} unit(s); delete them or pass --recursive (or --force)"
+            )
         if linked and not force:
             raise RefusedError(
                 f"units {', '.join(linked)} name units of {name!r} as upstream; pass --force to delete anyway"
