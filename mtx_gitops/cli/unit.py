@@ -113,15 +113,33 @@ def list_(
     ctx: typer.Context,
     space: SpaceGlob = "*",
     where: Where = None,
+    where_data: Annotated[
+        str | None, typer.Option("--where-data", help="WHERE over the documents only: every name a path (cub).")
+    ] = None,
     no_data: Annotated[bool, typer.Option("--no-data", help="Leave the documents out of JSON/YAML.")] = False,
 ) -> None:
-    """List units of the spaces matching --space, filtered by --where."""
+    """List units of the spaces matching --space, filtered by --where.
+
+    \b
+    WHERE:  expr := expr OR expr | expr AND expr | NOT expr | ( expr ) | attr OP value
+                  | attr [NOT] IN (v, ...) | Data CONTAINS 'text' | LEN(attr) OP number
+      OP:   = != <> < > <= >= LIKE ILIKE ~ (regex)  and cub's ~~ !~~ ~* !~ !~*
+      attr: Slug Space.Slug Labels.k Space.Labels.k UpstreamUnit.Slug UpstreamSpace.Slug
+            UpgradeNeeded Kind HeadRevisionNum CreatedAt ChangeSet.Slug, or a path:
+            spec.replicas  containers[name=web].image  containers[*].image  containers[0]
+            cub's: containers.*.image  containers.?name=web.image (first match)
+            containers.1.image  annotations.example~1com/key ('~1' is '.')
+            containers.*.|securityContext.runAsNonRoot != true (split: an element
+            without the field satisfies !=)
+    Strings take single quotes; a path no selected unit has is warned about.
+    """
     from mtx_gitops.cli.tables import print_rows
     from mtx_gitops.ops.query import list_units
 
     g = get_globals(ctx)
     snap = g.open_repo().snapshot(g.branch or "HEAD")
-    rows = list_units(snap, space, where=where, with_data=not no_data and g.output != "table")
+    with_data = not no_data and g.output != "table"
+    rows = list_units(snap, space, where=where, where_data=where_data, with_data=with_data)
     for row in rows:
         up = row["upstream"]
         row["upstream_ref"] = f"{up['space']}/{up['unit']}" if up else None
