@@ -25,11 +25,12 @@ from mtx_gitops.cli import (
     unit,
     unit_history,
     unit_update,
+    validate,
 )
 from mtx_gitops.cli.context import Globals, check_output, emit_error, hoist_globals, set_active
 from mtx_gitops.cli.cubargs import split_patch_flag
 from mtx_gitops.cli.lazy import LazyGroup
-from mtx_gitops.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, MtxWarning, exit_code_for, one_line
+from mtx_gitops.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, MtxWarning, error_lines, exit_code_for
 
 app = typer.Typer(
     name="mtx",
@@ -82,6 +83,10 @@ def root(
     version: Annotated[
         bool, typer.Option("--version", is_eager=True, callback=_print_version, help="Print mtx's version and exit.")
     ] = False,
+    no_validate: Annotated[
+        bool,
+        typer.Option("--no-validate", help="Commit documents the schemas refuse (a trailer says so)."),
+    ] = False,
 ) -> None:
     """Global options; they may appear anywhere on the command line."""
     g = ctx.ensure_object(Globals)  # main() passes its own, to read the output format after an error
@@ -89,6 +94,7 @@ def root(
     g.output = "json" if json_ and output == "table" else check_output(output)
     g.jq, g.quiet, g.no_header, g.names, g.columns = jq, quiet, no_header, names, columns
     set_active(g)
+    g.no_validate = no_validate
 
 
 # Top-level commands and command groups, built into click commands only when they run (cli/lazy.py).
@@ -97,6 +103,7 @@ audit.register(commands)
 space.register(commands)
 delivery.register(commands)
 commands.command("merge-file")(merge.merge_file)
+commands.command("validate")(validate.validate)
 unit_history.register(unit.app)
 unit_update.register(unit.app)
 revert.register(commands, changeset.app)
@@ -142,7 +149,7 @@ def main(argv: list[str] | None = None) -> None:
         else:
             if os.environ.get("MTX_DEBUG"):
                 raise
-            sys.stderr.write(one_line(exc) + "\n")
+            sys.stderr.write("".join(f"{line}\n" for line in error_lines(exc)))
             emit_error(invocation.output, exc)
             code = exit_code_for(exc)
     finally:

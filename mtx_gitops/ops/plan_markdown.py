@@ -29,6 +29,7 @@ def plan_markdown(data: dict[str, Any]) -> str:
         f"{s['units_removed']} removed · {s['fields_changed']} field(s) · "
         f"{s['upgrades_pending']} upgrade(s) pending · {s['conflicts']} conflict(s)",
         "",
+        *(_validation(data["validation"]) if "validation" in data else []),
     ]
     spaces = data["spaces"]
     if not spaces:
@@ -41,6 +42,31 @@ def plan_markdown(data: dict[str, Any]) -> str:
             break
         lines += block
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
+def _validation(found: dict[str, Any]) -> list[str]:
+    """The findings first: one line per invalid document (at most MAX_NAMES), then the warnings."""
+    version = found["kubernetesVersion"]
+    errors = [f for f in found["findings"] if f["severity"] == "error"]
+    warnings = [f for f in found["findings"] if f["severity"] == "warning"]
+    if not errors:
+        lines = [f"✅ every changed unit is valid (Kubernetes {version})"]
+    else:
+        lines = [f"❌ **{found['invalid_documents']} invalid document(s)** (Kubernetes {version}):", ""]
+        grouped: dict[str, list[str]] = {}
+        for f in errors:
+            doc = f["document"]
+            key = f"`{doc['source']}` {doc['kind']} `{doc['name']}`"
+            grouped.setdefault(key, []).append(
+                f"`{_cell(f['path'])}`: {_cell(f['message'])}" if f["path"] else _cell(f["message"])
+            )
+        for key, messages in list(grouped.items())[:MAX_NAMES]:
+            lines.append(f"- {key}: {'; '.join(messages)}")
+        if len(grouped) > MAX_NAMES:
+            lines.append(f"- _… and {len(grouped) - MAX_NAMES} more: see `mtx validate`_")
+    for f in warnings[:MAX_NAMES]:
+        lines.append(f"- ⚠️ `{f['document']['source']}`: {_cell(f['message'])}")
+    return [*lines, ""]
 
 
 def _same_change(spaces: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
