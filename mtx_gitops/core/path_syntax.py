@@ -207,7 +207,7 @@ def format_path(steps: Iterable[Step]) -> str:
         if step.split:
             parts.append(".|")
         elif step.first:
-            (name, value), = step.match
+            ((name, value),) = step.match
             parts.append(("" if not parts or parts[-1] == ".|" else ".") + f"?{name}={value}")
         elif step.key is not None:
             if _is_bare(step.key):
