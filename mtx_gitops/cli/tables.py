@@ -6,7 +6,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+
+from mtx_gitops.core.conflictview import describe
 
 if TYPE_CHECKING:
     from mtx_gitops.transaction import WriteResult
@@ -32,11 +35,7 @@ def print_write(result: WriteResult) -> None:
         note = f" [dim]({unit.note})[/]" if unit.note else ""
         console.print(f"  {mark} {unit.space}/{unit.unit}{note}")
         for c in unit.conflicts:
-            console.print(
-                f"    [red]conflict[/] {c.path}: base {c.base!r}, upstream {c.upstream!r}, "
-                f"local {c.local!r} → kept {c.resolution}",
-                markup=True,
-            )
+            console.print(f"    [red]conflict[/] {escape(describe(c.as_json()))}")
     for note in result.notes:
         console.print(f"  [dim]{note}[/]")
 

@@ -69,6 +69,7 @@ def plan(repo: Repo, *, base: str, head: str = "HEAD") -> dict[str, Any]:
         "fields_changed": sum(len(u["fields"]) for r in rows for u in r["changed"]),
         "upgrades_pending": sum(len(r["upgrades_pending"]) for r in rows),
         "conflicts": sum(len(r["conflicts"]) for r in rows),
+        "findings": 0,
     }
     return {
         "base": base,
@@ -77,6 +78,8 @@ def plan(repo: Repo, *, base: str, head: str = "HEAD") -> dict[str, Any]:
         "head_commit": head_commit,
         "merge_base": start,
         "summary": summary,
+        # Validation findings of the head ({severity, unit, path, message}); the comment lists them first.
+        "findings": [],
         "spaces": rows,
     }
 
