@@ -86,6 +86,14 @@ class ClusterError(RefusedError):
         self.transient = transient
 
 
+class UnhealthyError(RefusedError):
+    """Delivered objects did not become Healthy (one was Degraded, or the wait timed out)."""
+
+    def __init__(self, message: str, objects: list[dict[str, object]] | None = None) -> None:
+        super().__init__(message)
+        self.objects = objects or []
+
+
 class InternalError(MtxError):
     """A bug in mtx. The message says so."""
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from mtx_gitops.errors import ConflictError, UserError
+from mtx_gitops.errors import ConflictError, UnhealthyError, UserError
 
 if TYPE_CHECKING:
     from mtx_gitops.store import Repo
@@ -108,6 +108,8 @@ def emit_error(output: str, error: BaseException) -> None:
     """
     if output != "table" and isinstance(error, ConflictError):
         _write_data(output, {"error": " ".join(str(error).split()), "conflicts": error.conflicts})
+    if output != "table" and isinstance(error, UnhealthyError):
+        _write_data(output, {"error": " ".join(str(error).split()), "objects": error.objects})
 
 
 def _write_data(output: str, data: Any) -> None:

@@ -64,13 +64,24 @@ def apply(
     space: SpaceGlob = "",
     prune: Annotated[bool, typer.Option("--prune", help="Delete live objects of the space that left git.")] = False,
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Let --prune empty a space.")] = False,
+    wait: Annotated[bool, typer.Option("--wait", help="Wait until every applied object is Healthy.")] = False,
+    timeout: Annotated[
+        str, typer.Option("--timeout", help="How long each wave (and --wait) waits for health, e.g. 90s, 10m.")
+    ] = "5m",
 ) -> None:
-    """Server-side apply spaces to their targets (validated by server dry-run first; --dry-run: only that)."""
+    """Server-side apply spaces to their targets (validated by server dry-run first; --dry-run: only that).
+
+    Objects go in waves (annotation mtx.dev/wave, then kind order); each wave waits for health before
+    the next. Health is kstatus': Healthy, Progressing, Degraded, Missing, Unknown.
+    """
+    from mtx_gitops.core.gate import parse_duration
     from mtx_gitops.delivery.commands import apply_spaces
+    from mtx_gitops.delivery.wait import Waiting
     from mtx_gitops.errors import UserError
 
     if not space:
         raise UserError("missing --space (use '*' for every space)")
+    seconds = parse_duration(timeout, option="--timeout")
     g = get_globals(ctx)
     repo = g.open_repo()
     results = apply_spaces(
@@ -80,12 +91,17 @@ def apply(
         prune=prune,
         allow_empty=allow_empty,
         dry_run=g.dry_run,
+        wait=Waiting(timeout=seconds, after_last=wait),
+        log=_progress if wait and g.output == "table" else None,
     )
     emit(ctx, results, table=lambda: _print_apply(results))
 
 
 def status(ctx: typer.Context, space: SpaceGlob = "*") -> None:
-    """Per object: git vs live revision, Synced/OutOfSync/Drifted/Missing, health and ready x/y."""
+    """Per object: git vs live revision, Synced/OutOfSync/Drifted/Missing, health and ready x/y.
+
+    Health is kstatus': Healthy, Progressing, Degraded, Missing or Unknown, with the reason.
+    """
     from mtx_gitops.cli.tables import print_rows
     from mtx_gitops.delivery.commands import status_spaces
 
@@ -139,6 +155,10 @@ def worker(
     raise typer.Exit(code)
 
 
+def _progress(line: str) -> None:
+    typer.echo(line, err=True)
+
+
 def _log_line(line: str) -> None:
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     sys.stdout.write(f"{stamp} {line}\n")
@@ -153,10 +173,17 @@ def _status_cells(row: dict[str, Any]) -> dict[str, str]:
         "object": f"{row['kind']}/{row['name']}",
         "revision": git if git == live else f"{git} (live {live})",
         "sync": sync if row.get("in_git", True) else f"{sync}: not in git (--prune deletes it)",
-        "health": row["health"] or "-",
+        "health": _health(row),
         "ready": row["ready"] or "-",
         "pods": _pods(row["pods"]),
     }
+
+
+def _health(row: dict[str, Any]) -> str:
+    health, why = row["health"], row.get("health_message")
+    if not health:
+        return "-"
+    return health if health in ("Healthy", "Missing") or not why else f"{health}: {why}"
 
 
 def _pods(pods: dict[str, int] | None) -> str:

@@ -1,9 +1,12 @@
 """Apply one space's rendered objects to a cluster as one unit: validate all, apply, or put back.
 
-Order: every object is validated by server dry-run before the first real apply; then Namespaces
-and CRDs, then the rest. Objects whose live copy already has the rendered hash and no drift are
-skipped. If an apply fails midway, the objects already applied go back to the previous commit's
-rendering (or are deleted if they did not exist before) and a `ClusterError` names the object.
+Order: every object is validated by server dry-run before the first real apply; then wave by wave
+(`core.waves`: the `mtx.dev/wave` annotation, kinds in order within a wave), waiting for the
+objects of each wave to be Healthy before the next (and after the last with `wait`). Objects whose
+live copy already has the rendered hash and no drift are skipped. If an apply fails midway, the
+objects already applied go back to the previous commit's rendering (or are deleted if they did not
+exist before) and a `ClusterError` names the object. Objects that are applied but do not become
+Healthy stay applied: an `UnhealthyError` names them.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mtx_gitops.core.model import document_identity
+from mtx_gitops.core.waves import annotated_wave, kind_rank, waves
 from mtx_gitops.delivery.drift import drifted_fields
+from mtx_gitops.delivery.live import live_objects
 from mtx_gitops.delivery.prune import check_not_emptying, delete_objects, find_prunable
 from mtx_gitops.delivery.render import (
     ANNOTATION_COMMIT,
@@ -23,14 +28,14 @@ from mtx_gitops.delivery.render import (
     is_cluster_scoped,
     object_name,
 )
+from mtx_gitops.delivery.wait import Waiting, wait_for_health
 from mtx_gitops.errors import ClusterError, MtxError
 
 if TYPE_CHECKING:
     from mtx_gitops.adapters.cluster import Cluster
 
 Object = dict[str, Any]
-_PREREQUISITE_KINDS = ("Namespace", "CustomResourceDefinition")
-_LIST_THRESHOLD = 3  # objects of one kind in one namespace from which one list beats a get each
+WAVE_TIMEOUT = 300.0  # how long a wave waits for health when no --timeout is given
 
 
 @dataclass(frozen=True)
@@ -39,11 +44,13 @@ class Action:
 
     action: str  # create | update | unchanged | prune | namespace
     object: Object
+    wave: int = 0
 
     def as_json(self) -> dict[str, Any]:
         meta = self.object["metadata"]
         return {
             "action": self.action,
+            "wave": self.wave,
             "object": object_name(self.object),
             "kind": self.object["kind"],
             "name": meta["name"],
@@ -84,6 +91,7 @@ class _Step:
     live: Object | None
     action: str
     deferred: bool  # cannot be dry-run yet: its namespace or CRD arrives in this same apply
+    wave: int = 0
 
 
 def apply_objects(
@@ -97,6 +105,7 @@ def apply_objects(
     prune: bool = False,
     allow_empty: bool = False,
     dry_run: bool = False,
+    wait: Waiting | None = None,
     log: Callable[[str], None] | None = None,
 ) -> ApplyReport:
     """Apply `objects` (one space's rendering, see `render_space`) and optionally prune what left git.
@@ -104,10 +113,15 @@ def apply_objects(
     To put objects back on failure, their previous version comes from `previous_objects` (the
     rendering live before) or else `render_previous(commit)` for the commit recorded on the live object.
     `claimed` maps identities rendered by other spaces to their space, so a moved unit is never pruned.
+    Between waves apply waits for health as `wait` says (default: up to WAVE_TIMEOUT), after the
+    last wave only with `wait.after_last`. Prune runs once every wave is applied (and Healthy).
     """
     say = log or (lambda _line: None)
     report = ApplyReport(space, _commit_of(objects), dry_run)
     steps = _plan(cluster, objects, space=space)
+    groups = waves(
+        steps, identity=lambda s: document_identity(s.obj), wave=lambda s: s.wave, kind=lambda s: s.obj["kind"]
+    )
     prunable = find_prunable(cluster, objects, space=space, claimed=claimed) if prune else []
     if not allow_empty:
         check_not_emptying(objects, prunable, space=space)
@@ -116,30 +130,42 @@ def apply_objects(
         if step.action != "unchanged" and not step.deferred:
             _dry_run(cluster, step, applied=())
     if dry_run:
-        report.actions.extend(Action(step.action, step.obj) for step in steps)
+        report.actions.extend(Action(step.action, step.obj, step.wave) for _n, group in groups for step in group)
         return report
     applied: list[_Step] = []
     previous = _Previous(previous_objects or (), render_previous)
-    try:
-        first = [step for step in steps if step.obj["kind"] in _PREREQUISITE_KINDS]
-        for group in (first, [step for step in steps if step.obj["kind"] not in _PREREQUISITE_KINDS]):
-            for step in group:
-                if step.deferred and step.action != "unchanged":
-                    _dry_run(cluster, step, applied=applied)
-            for step in group:
-                if step.action == "unchanged":
-                    continue
-                cluster.apply(step.obj)
-                applied.append(step)
-                say(f"{space}: {step.action} {object_name(step.obj)}")
-                if step.obj["kind"] == "CustomResourceDefinition":
-                    cluster.wait_established(step.obj)
-    except ClusterError as error:
-        raise _rolled_back(cluster, error, applied, previous) from error
-    report.actions.extend(Action(step.action, step.obj) for step in steps)
+    waiting = wait or Waiting(timeout=WAVE_TIMEOUT)
+    for index, (number, group) in enumerate(groups):
+        try:
+            _apply_wave(cluster, group, applied=applied, say=lambda line: say(f"{space}: {line}"))
+        except ClusterError as error:
+            raise _rolled_back(cluster, error, applied, previous) from error
+        if index < len(groups) - 1 or waiting.after_last:
+            label = f"{space} wave {number}" if len(groups) > 1 else space
+            wait_for_health(cluster, [step.obj for step in group], waiting=waiting, what=label, log=say)
+    report.actions.extend(Action(step.action, step.obj, step.wave) for _n, group in groups for step in group)
     for obj in delete_objects(cluster, prunable):
         say(f"{space}: prune {object_name(obj)}")
     return report
+
+
+def _apply_wave(cluster: Cluster, group: Sequence[_Step], *, applied: list[_Step], say: Callable[[str], None]) -> None:
+    """Apply one wave kind by kind; what waited for a namespace or CRD is dry-run once those are in."""
+    ranks: dict[int, list[_Step]] = {}
+    for step in group:
+        ranks.setdefault(kind_rank(step.obj["kind"]), []).append(step)
+    for rank in sorted(ranks):
+        for step in ranks[rank]:
+            if step.deferred and step.action != "unchanged":
+                _dry_run(cluster, step, applied=applied)
+        for step in ranks[rank]:
+            if step.action == "unchanged":
+                continue
+            cluster.apply(step.obj)
+            applied.append(step)
+            say(f"{step.action} {object_name(step.obj)}")
+            if step.obj["kind"] == "CustomResourceDefinition":
+                cluster.wait_established(step.obj)
 
 
 def _plan(cluster: Cluster, objects: Sequence[Object], *, space: str) -> list[_Step]:
@@ -150,41 +176,20 @@ def _plan(cluster: Cluster, objects: Sequence[Object], *, space: str) -> list[_S
         if (step := _ensure_namespace(cluster, name)) is not None
     ]
     absent = {step.obj["metadata"]["name"] for step in steps}
-    lives = _live_objects(cluster, objects)
-    for obj in objects:
+    lives = live_objects(cluster, objects)
+    numbers = [annotated_wave(obj, name=object_name(obj)) for obj in objects]
+    for step in steps:  # a namespace no unit renders is there before the first wave
+        step.wave = min(numbers, default=0)
+    for obj, number in zip(objects, numbers, strict=True):
         known = document_identity(obj) in lives
         live = lives.get(document_identity(obj))
         if obj["kind"] == "Namespace" and live is None:
             absent.add(obj["metadata"]["name"])
-        steps.append(_Step(obj, live, _action(obj, live, space=space), deferred=not known))
+        steps.append(_Step(obj, live, _action(obj, live, space=space), deferred=not known, wave=number))
     for step in steps:
         if not is_cluster_scoped(step.obj) and step.obj["metadata"]["namespace"] in absent:
             step.deferred = True
     return steps
-
-
-def _live_objects(cluster: Cluster, objects: Sequence[Object]) -> dict[str, Object | None]:
-    """Live copies by identity (None: absent); kinds the server does not serve yet are left out.
-
-    Kinds with several objects in one namespace are read with one list request instead of a get each:
-    this is what keeps a no-op re-apply of a big space fast.
-    """
-    groups: dict[tuple[str, str, str | None], list[Object]] = {}
-    for obj in objects:
-        key = (obj["apiVersion"], obj["kind"], obj["metadata"].get("namespace"))
-        groups.setdefault(key, []).append(obj)
-    lives: dict[str, Object | None] = {}
-    for (api_version, kind, namespace), members in groups.items():
-        if not cluster.serves(api_version, kind):
-            continue
-        if len(members) < _LIST_THRESHOLD:
-            lives.update({document_identity(obj): cluster.get(obj) for obj in members})
-            continue
-        listed = {
-            item["metadata"]["name"]: item for item in cluster.list_objects(api_version, kind, namespace=namespace)
-        }
-        lives.update({document_identity(obj): listed.get(obj["metadata"]["name"]) for obj in members})
-    return lives
 
 
 def _action(obj: Object, live: Object | None, *, space: str) -> str:

@@ -22,6 +22,7 @@ from mtx_gitops.errors import UserError
 if TYPE_CHECKING:
     from mtx_gitops.adapters.cluster import Cluster
     from mtx_gitops.delivery.source import CommitSource
+    from mtx_gitops.delivery.wait import Waiting
     from mtx_gitops.store import Repo, Snapshot
 
 Object = dict[str, Any]
@@ -69,11 +70,13 @@ def apply_spaces(
     prune: bool,
     allow_empty: bool,
     dry_run: bool,
+    wait: Waiting | None = None,
     log: Callable[[str], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Deliver each matching space to its target; one result per space (a cluster or a directory report).
 
     A glob skips spaces without a target (config-only environments); a space named alone must have one.
+    `wait` says how apply waves (and, with `after_last`, the whole space) wait for health.
     """
     everything = plan_commit(snapshot, base=repo.root)
     wanted = set(snapshot.match_spaces(space_glob))
@@ -94,9 +97,13 @@ def apply_spaces(
                 prune=prune,
                 allow_empty=allow_empty,
                 dry_run=dry_run,
+                wait=wait,
                 log=log,
             )
-            results.append(outcome.as_json())
+            result = outcome.as_json()
+            if wait is not None and wait.after_last and "notes" in result:
+                result["notes"].append(f"{plan.space}: a directory target has no health to wait for")
+            results.append(result)
     finally:
         pool.close()
     return results

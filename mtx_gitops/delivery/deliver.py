@@ -20,6 +20,7 @@ from mtx_gitops.errors import NotFoundError, UserError
 if TYPE_CHECKING:
     from mtx_gitops.adapters.cluster import Cluster
     from mtx_gitops.delivery.apply import ApplyReport
+    from mtx_gitops.delivery.wait import Waiting
     from mtx_gitops.store import Snapshot
 
 Object = dict[str, Any]
@@ -103,12 +104,14 @@ def deliver_space(
     prune: bool = False,
     allow_empty: bool = False,
     dry_run: bool = False,
+    wait: Waiting | None = None,
     log: Callable[[str], None] | None = None,
 ) -> ApplyReport | DirectoryReport:
     """Apply one space to its cluster, or write it to its directory; previous versions come from git.
 
     Both kinds of target follow one rule: what left git is deleted only with `prune`, which refuses
     to empty a space without `allow_empty`; a dry run reports what would happen and changes nothing.
+    A cluster apply waits for health as `wait` says; a directory has no health to wait for.
     """
     say = log or (lambda _line: None)
     if plan.target is None:
@@ -140,6 +143,7 @@ def deliver_space(
         prune=prune,
         allow_empty=allow_empty,
         dry_run=dry_run,
+        wait=wait,
         log=log,
     )
     if dry_run:  # a real apply logs each object as it goes

@@ -4,17 +4,18 @@ On a cluster, the live copy is the object the server returns; in a directory tar
 object in the unit's file, and files of units that left git get rows of their own.
 
 sync: Missing (not live), OutOfSync (live content hash differs from the rendering), Drifted (same
-hash, but someone changed a field mtx sets, e.g. `kubectl scale`), Synced. Health: Deployments,
-StatefulSets and DaemonSets by ready replicas at the observed generation, pods by phase, other
-kinds Healthy once they exist.
+hash, but someone changed a field mtx sets, e.g. `kubectl scale`), Synced. Health: kstatus' rules
+for every kind, in mtx's words (see `core.health`), with the reason in `health_message`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mtx_gitops.core.health import health_of, ready_of
 from mtx_gitops.core.model import document_identity
 from mtx_gitops.delivery.directory import read_space_file, space_directory, stale_files, unit_path, yaml_files
 from mtx_gitops.delivery.drift import drifted_fields
@@ -35,12 +36,13 @@ def space_status(cluster: Cluster, objects: Sequence[Object]) -> list[dict[str, 
 def object_status(rendered: Object, live: Object | None, *, pods: Sequence[Object] = ()) -> dict[str, Any]:
     """The status row of one object from its rendering, its live copy and the pods it owns."""
     row, drift = _row(rendered, live)
-    health, ready = health_of(live)
+    health = health_of(live, now=datetime.now(UTC))
     running = sum(1 for pod in pods if _pod_running(pod))
     return {
         **row,
-        "health": health,
-        "ready": ready,
+        "health": health.status,
+        "health_message": health.message,
+        "ready": ready_of(live, health),
         "drift": drift,
         "pods": {"running": running, "total": len(pods)} if rendered["kind"] in _ROLLOUT_KINDS else None,
     }
@@ -69,7 +71,15 @@ def _file_row(rendered: Object, written: Object | None, *, path: Path) -> dict[s
     row, drift = _row(rendered, written)
     if row["sync"] == "Synced" and content_hash(written or {}) != rendered["metadata"]["annotations"][ANNOTATION_HASH]:
         row["sync"] = "Drifted"  # edited by hand where no rendered field shows it (a field was added)
-    extra = {"health": None, "ready": None, "drift": drift, "pods": None, "file": str(path), "in_git": True}
+    extra = {
+        "health": None,
+        "health_message": None,
+        "ready": None,
+        "drift": drift,
+        "pods": None,
+        "file": str(path),
+        "in_git": True,
+    }
     return row | extra
 
 
@@ -86,6 +96,7 @@ def _stale_row(written: Object, *, path: Path, space: str) -> dict[str, Any]:
         "live_revision": (meta.get("annotations") or {}).get(ANNOTATION_COMMIT),
         "sync": "OutOfSync",
         "health": None,
+        "health_message": None,
         "ready": None,
         "drift": [],
         "pods": None,
@@ -117,39 +128,6 @@ def _row(rendered: Object, live: Object | None) -> tuple[dict[str, Any], list[st
         "live_revision": live_annotations.get(ANNOTATION_COMMIT),
         "sync": sync,
     }, drift
-
-
-def health_of(live: Object | None) -> tuple[str, str]:
-    """(Healthy|Progressing|Degraded|Missing, "ready/desired") for a live object."""
-    if live is None:
-        return "Missing", "0/0"
-    kind = live.get("kind")
-    spec, status = live.get("spec") or {}, live.get("status") or {}
-    observed = (live.get("metadata") or {}).get("generation") == status.get("observedGeneration")
-    if kind == "Deployment":
-        want = int(spec.get("replicas", 1))
-        ready = int(status.get("availableReplicas") or 0)
-        if _condition(status, "Progressing") == "False":
-            return "Degraded", f"{ready}/{want}"
-        done = observed and ready >= want and int(status.get("updatedReplicas") or 0) >= want
-        settled = done and int(status.get("replicas") or 0) == want
-        return ("Healthy" if settled else "Progressing"), f"{ready}/{want}"
-    if kind == "StatefulSet":
-        want = int(spec.get("replicas", 1))
-        ready = int(status.get("readyReplicas") or 0)
-        return ("Healthy" if observed and ready >= want else "Progressing"), f"{ready}/{want}"
-    if kind == "DaemonSet":
-        want = int(status.get("desiredNumberScheduled") or 0)
-        ready = int(status.get("numberReady") or 0)
-        return ("Healthy" if observed and ready >= want else "Progressing"), f"{ready}/{want}"
-    if kind == "Pod":
-        running = _pod_running(live)
-        failed = status.get("phase") == "Failed"
-        return ("Healthy" if running else "Degraded" if failed else "Progressing"), f"{int(running)}/1"
-    if kind == "CustomResourceDefinition":
-        established = _condition(status, "Established") == "True"
-        return ("Healthy" if established else "Progressing"), f"{int(established)}/1"
-    return "Healthy", "1/1"
 
 
 def _pods_of(cluster: Cluster, obj: Object) -> list[Object]:

@@ -39,7 +39,8 @@ def test_stage1_reference_data_runs(cluster: Any, space_name: Any) -> None:
     assert row | {"drift": [], "pods": row["pods"]} == {
         "space": traderx, "unit": "reference-data", "kind": "Deployment", "name": "reference-data",
         "namespace": traderx, "git_revision": "1" * 40, "live_revision": "1" * 40, "sync": "Synced",
-        "health": "Healthy", "ready": "1/1", "drift": [], "pods": {"running": 1, "total": 1},
+        "health": "Healthy", "health_message": "Deployment is available. Replicas: 1", "ready": "1/1",
+        "drift": [], "pods": {"running": 1, "total": 1},
     }  # fmt: skip
 
 

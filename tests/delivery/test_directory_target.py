@@ -133,7 +133,7 @@ def test_status_rows_have_the_cluster_shape_with_nulls_for_health(mtx: Mtx) -> N
     assert deployment == {
         "space": "traderx", "unit": "reference-data", "kind": "Deployment", "name": "reference-data",
         "namespace": "traderx", "git_revision": mtx.head(), "live_revision": mtx.head(), "sync": "Synced",
-        "health": None, "ready": None, "drift": [], "pods": None,
+        "health": None, "health_message": None, "ready": None, "drift": [], "pods": None,
         "file": str(out / "reference-data.yaml"), "in_git": True,
     }  # fmt: skip
     assert "traderx/reference-data" in mtx("status", "--space", "traderx").out
