@@ -9,7 +9,6 @@ overwrites).
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from mtx_gitops.core.slug import check_branch
 from mtx_gitops.core.trailers import format_message
 from mtx_gitops.errors import DirtyCheckoutError, GitError, LockedError, RefMovedError, UserError
 from mtx_gitops.store import Repo, Snapshot
+from mtx_gitops.store.drydiff import dry_run_diff
 
 RETRIES = 5
 
@@ -120,7 +120,7 @@ def write(
                     plan.units,
                     plan.notes,
                     dry_run=dry_run,
-                    diff=_diff(snapshot, files) if dry_run else "",
+                    diff=dry_run_diff(snapshot, files) if dry_run else "",
                 )
             in_checkout = target == checked_out
             on_disk = gitcheckout.marks(git, files) if in_checkout else {}
@@ -222,14 +222,3 @@ def _update_checkout(
             "while mtx was writing: your version was kept (`git diff` shows it against "
             "the commit)"
         )
-
-
-def _diff(snapshot: Snapshot, files: dict[str, bytes | None]) -> str:
-    chunks: list[str] = []
-    for path, data in sorted(files.items()):
-        old = snapshot.read_text(path) if snapshot.blob(path) else ""
-        new = data.decode("utf-8", "replace") if data is not None else ""
-        chunks.extend(
-            difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}")
-        )
-    return "".join(chunks)
