@@ -63,6 +63,7 @@ class Plan:
     units: list[UnitChange] = field(default_factory=list)
     trailers: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    done: str = ""  # what the commit does in a few words, said when it changes no unit: `space traderx created`
 
 
 @dataclass
@@ -75,6 +76,18 @@ class WriteResult:
     notes: list[str]
     dry_run: bool = False
     diff: str = ""
+    done: str = ""  # Plan.done
+
+    @property
+    def summary(self) -> str:
+        """What the write did, for people: its units, or what it did when it changed none."""
+        changed = sum(u.changed for u in self.units)
+        if changed:
+            return f"{changed} unit(s) changed"
+        moved = sum(u.merge_base_moved for u in self.units)
+        if moved:
+            return f"merge base of {moved} unit(s) moved, no content changed"
+        return self.done or "no unit changed"
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -121,6 +134,7 @@ def write(
                     plan.notes,
                     dry_run=dry_run,
                     diff=dry_run_diff(snapshot, files) if dry_run else "",
+                    done=plan.done,
                 )
             in_checkout = target == checked_out
             on_disk = gitcheckout.marks(git, files) if in_checkout else {}
@@ -144,7 +158,7 @@ def write(
                     continue
                 if in_checkout:
                     _update_checkout(repo, start, commit, files, on_disk, where=target)
-            return WriteResult(commit, target, plan.units, plan.notes)
+            return WriteResult(commit, target, plan.units, plan.notes, done=plan.done)
     raise RefMovedError(f"branch {target!r} kept moving while mtx was writing ({RETRIES} attempts)")
 
 

@@ -21,12 +21,15 @@ def print_write(result: WriteResult) -> None:
     """A commit (or dry run) summary, its units and every conflict."""
     changed = [u for u in result.units if u.changed]
     if result.dry_run:
-        console.print(f"[bold]dry run[/]: {len(changed)} unit(s) would change on {result.branch}; nothing written")
+        if changed or not result.done:
+            console.print(f"[bold]dry run[/]: {len(changed)} unit(s) would change on {result.branch}; nothing written")
+        else:
+            console.print(f"[bold]dry run[/]: would commit on {result.branch}: {escape(result.done)}; nothing written")
         if result.diff:
             console.print(result.diff, markup=False, highlight=False, end="")
     elif result.commit:
         console.print(
-            f"[green]✓[/] committed [bold]{result.commit[:12]}[/] on {result.branch}: {len(changed)} unit(s) changed"
+            f"[green]✓[/] committed [bold]{result.commit[:12]}[/] on {result.branch}: {escape(result.summary)}"
         )
     else:
         console.print(f"nothing to change: {len(changed)} units changed, no commit")
