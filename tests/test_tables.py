@@ -1,7 +1,8 @@
-"""Tables piped to another program keep every name whole, as kubectl's do (no cutting, no wrapping)."""
+"""Tables piped to another program keep every name whole and take cub's plain form (no box drawing)."""
 
 from __future__ import annotations
 
+from mtx_gitops.cli.tables import plain_table
 from tests.conftest import Mtx
 
 LONG = "traderx-prod-eu-central-frankfurt-primary"
@@ -15,4 +16,16 @@ def test_a_piped_unit_list_keeps_long_names_on_one_line(mtx: Mtx) -> None:
 
     row = next(line for line in listing.splitlines() if "reference-data" in line)
     assert LONG in row and "…" not in listing
-    assert len(listing.splitlines()) == 5  # top border, header, rule, one row, bottom border
+    assert len(listing.splitlines()) == 2  # the header, one row
+    assert listing.split("\n")[1].split() == ["reference-data", LONG, "Deployment,Service", "-", "no"]
+
+
+def test_plain_tables_pad_each_column_to_its_widest_cell_four_spaces_apart() -> None:
+    text = plain_table(["NAME", "SPACE"], [["trade-service", "eu"], ["db", "traderx-prod-us"]])
+
+    assert text.splitlines() == [
+        "NAME             SPACE",
+        "trade-service    eu",
+        "db               traderx-prod-us",
+    ]
+    assert plain_table(None, []) == ""

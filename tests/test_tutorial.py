@@ -194,7 +194,8 @@ def test_deploy_1_writes_the_manifests_to_the_directory_target(tmp_path: Path) -
     assert result.code == 0, result.err
     assert "$ mtx apply --space traderx" in result.out
     written = m.root / "out" / "traderx" / "reference-data.yaml"
-    assert written.is_file() and "reference-data.yaml ✓" in result.out and "Deployment reference-data" in result.out
+    assert written.is_file() and "Kubernetes, as rendered: stage 1" in result.out
+    assert "Namespace: traderx" in result.out and "Deployment reference-data" in result.out
 
 
 def test_deploy_before_setup_says_what_to_run(tmp_path: Path) -> None:

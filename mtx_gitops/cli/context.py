@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 OUTPUTS = ("table", "json", "yaml")
 # Options that mean the same to every command and may appear anywhere (as with kubectl).
-VALUE_OPTIONS = {"--repo", "--branch", "-m", "--message", "-o", "--output", "--changeset"}
-FLAG_OPTIONS = {"--dry-run"}
+VALUE_OPTIONS = {"--repo", "--branch", "-m", "--message", "-o", "--output", "--changeset", "--jq", "--columns"}
+FLAG_OPTIONS = {"--dry-run", "--json", "--quiet", "--no-header", "--names"}
 
 
 @dataclass
@@ -32,6 +32,11 @@ class Globals:
     dry_run: bool = False
     output: str = "table"
     changeset: str | None = None
+    jq: str | None = None  # cub's --jq: a jq program over the JSON output
+    quiet: bool = False  # cub's --quiet: no table or summary (JSON and --jq still print)
+    no_header: bool = False  # cub's --no-header: plain table without its header line
+    names: bool = False  # cub's --names: only the names of the listed entities, one a line
+    columns: str | None = None  # cub's --columns A,B.C: the columns of a list, in cub's names
 
     def open_repo(self) -> Repo:
         """The repository these options name (or the one found by walking up)."""
@@ -81,6 +86,19 @@ def hoist_globals(argv: list[str]) -> list[str]:
     return front + rest
 
 
+_ACTIVE: list[Globals] = []
+
+
+def set_active(g: Globals) -> None:
+    """Make `g` the options of the running invocation (read by the table printers)."""
+    _ACTIVE[:] = [g]
+
+
+def active() -> Globals:
+    """The global options of the running invocation (defaults outside one)."""
+    return _ACTIVE[0] if _ACTIVE else Globals()
+
+
 def get_globals(ctx: typer.Context) -> Globals:
     """The Globals stored by the root callback."""
     root = ctx.find_root()
@@ -94,8 +112,13 @@ def get_globals(ctx: typer.Context) -> Globals:
 def emit(ctx: typer.Context, data: Any, *, table: Any = None) -> None:
     """Print `data` as JSON or YAML, or call `table()` to draw it for humans."""
     g = get_globals(ctx)
-    if g.output == "table" and table is not None:
-        table()
+    if g.jq is not None:
+        from mtx_gitops.cli.jqfilter import print_jq
+
+        print_jq(g.jq, data)
+    elif g.output == "table" and table is not None:
+        if not g.quiet:
+            table()
     else:
         _write_data(g.output, data)
 

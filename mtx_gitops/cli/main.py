@@ -13,7 +13,7 @@ import typer
 import typer.main
 
 from mtx_gitops.cli import audit, changeset, delivery, merge, revert, run, space, tutorial, unit, unit_history
-from mtx_gitops.cli.context import Globals, check_output, emit_error, hoist_globals
+from mtx_gitops.cli.context import Globals, check_output, emit_error, hoist_globals, set_active
 from mtx_gitops.cli.lazy import LazyGroup
 from mtx_gitops.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, exit_code_for, one_line
 
@@ -57,6 +57,14 @@ def root(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Compute and show, write nothing.")] = False,
     output: Annotated[str, typer.Option("-o", "--output", help="table, json or yaml.")] = "table",
     changeset: Annotated[str | None, typer.Option("--changeset", help="Stage the change in this changeset.")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="JSON output (as -o json).")] = False,
+    jq: Annotated[str | None, typer.Option("--jq", help="Filter the JSON output through this jq program.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No table or summary (JSON and --jq still print).")] = False,
+    no_header: Annotated[bool, typer.Option("--no-header", help="Lists: plain rows without the header.")] = False,
+    names: Annotated[bool, typer.Option("--names", help="Lists: only the names, one per line.")] = False,
+    columns: Annotated[
+        str | None, typer.Option("--columns", help="Lists: these columns, in cub's names (Name,Space.Slug,…).")
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", is_eager=True, callback=_print_version, help="Print mtx's version and exit.")
     ] = False,
@@ -64,7 +72,9 @@ def root(
     """Global options; they may appear anywhere on the command line."""
     g = ctx.ensure_object(Globals)  # main() passes its own, to read the output format after an error
     g.repo, g.branch, g.message, g.dry_run, g.changeset = repo, branch, message, dry_run, changeset
-    g.output = check_output(output)
+    g.output = "json" if json_ and output == "table" else check_output(output)
+    g.jq, g.quiet, g.no_header, g.names, g.columns = jq, quiet, no_header, names, columns
+    set_active(g)
 
 
 # Top-level commands and command groups, built into click commands only when they run (cli/lazy.py).

@@ -78,10 +78,10 @@ def update(
 def list_(ctx: typer.Context) -> None:
     """List spaces with their labels, target, namespace and unit count."""
     from mtx_gitops.cli.tables import print_rows
+    from mtx_gitops.ops.space_query import list_spaces
 
     g = get_globals(ctx)
-    snap = g.open_repo().snapshot(g.branch or "HEAD")
-    rows = [{**s.as_json(), "units": len(snap.unit_names(s.name))} for s in snap.spaces()]
+    rows = list_spaces(g.open_repo().snapshot(g.branch or "HEAD"))
     emit(
         ctx,
         rows,
@@ -97,6 +97,18 @@ def list_(ctx: typer.Context) -> None:
             title="Spaces",
         ),
     )
+
+
+@app.command("get")
+def get(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Space slug.")]) -> None:
+    """Show one space (exit 1 when it does not exist)."""
+    from mtx_gitops.cli.tables import print_rows
+    from mtx_gitops.ops.space_query import get_space
+
+    g = get_globals(ctx)
+    row = get_space(g.open_repo().snapshot(g.branch or "HEAD"), name)
+    columns = [("SPACE", "space"), ("LABELS", "labels"), ("TARGET", "target"), ("NAMESPACE", "namespace")]
+    emit(ctx, row, table=lambda: print_rows([row], [*columns, ("UNITS", "units")], title="Space"))
 
 
 @app.command("delete")

@@ -55,15 +55,56 @@ def stderr_progress(verb: str, *, every: int = 250) -> Callable[[int, int], None
 
 
 def print_rows(rows: list[dict[str, Any]], columns: list[tuple[str, str]], *, title: str | None = None) -> None:
-    """A table of JSON rows: `columns` is (header, key) pairs."""
+    """A table of JSON rows: `columns` is (header, key) pairs, the first naming each row.
+
+    On a terminal a rich table; written to a pipe or file, or with --no-header, cub's plain form (one
+    header line, one line per row, columns padded with spaces, no box drawing). --names prints only the
+    first column, --columns picks the columns by cub's field names (cli/columns.py).
+    """
+    from mtx_gitops.cli.context import active
+
+    options = active()
+    cells: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [(h, _key_getter(k)) for h, k in columns]
+    if options.columns:
+        from mtx_gitops.cli.columns import column_header, column_value, parse_columns
+
+        cells = [(column_header(c), _column_getter(c, column_value)) for c in parse_columns(options.columns)]
+    if options.names:
+        read = _key_getter(columns[0][1])
+        for row in rows:
+            console.out(_cell(read(row)), highlight=False)
+        return
+    if options.no_header or not console.is_terminal:
+        header = None if options.no_header else [h for h, _read in cells]
+        text = plain_table(header, [[_plain_cell(read(row)) for _h, read in cells] for row in rows])
+        if text:
+            console.out(text, highlight=False)
+        return
     table = Table(title=title, show_lines=False, header_style="bold")
-    for header, _key in columns:
-        table.add_column(header)
+    for header_text, _read in cells:
+        table.add_column(header_text)
     for row in rows:
-        table.add_row(*[_cell(row.get(key)) for _header, key in columns])
+        table.add_row(*[_cell(read(row)) for _h, read in cells])
     print_table(table)
     if not rows:
         console.print("0 units" if title is None else f"0 {title.lower()}")
+
+
+def plain_table(header: list[str] | None, rows: list[list[str]], *, gap: int = 4) -> str:
+    """cub's plain table: left-aligned columns, each padded to its widest cell, `gap` spaces apart."""
+    lines = ([header] if header is not None else []) + rows
+    if not lines:
+        return ""
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    return "\n".join((" " * gap).join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in lines)
+
+
+def _key_getter(key: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda row: row.get(key)
+
+
+def _column_getter(column: str, value: Callable[[dict[str, Any], str], Any]) -> Callable[[dict[str, Any]], Any]:
+    return lambda row: value(row, column)
 
 
 def print_table(table: Table) -> None:
@@ -77,6 +118,15 @@ def print_table(table: Table) -> None:
         console.print(table)
     finally:
         console.width = screen
+
+
+def _plain_cell(value: Any) -> str:
+    """A cell of a plain table: one word for `awk` (lists and maps joined by commas), `-` when empty."""
+    if isinstance(value, dict):
+        return ",".join(f"{k}={v}" for k, v in value.items()) or "-"
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value) or "-"
+    return _cell(value) or "-"
 
 
 def _cell(value: Any) -> str:

@@ -21,7 +21,9 @@ from mtx_gitops.cli.context import get_globals
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from mtx_gitops.tutorial.course import Pause
     from mtx_gitops.tutorial.runner import Outcome
+    from mtx_gitops.tutorial.stages import Stage as StageInfo
 
 app = typer.Typer(
     help="The seven MicroTraderX stages of the guide, as real mtx commands, drawn.",
@@ -31,6 +33,13 @@ app = typer.Typer(
 )
 
 Stage = Annotated[int, typer.Argument(help="Stage number, 1 to 7.", min=1, max=7)]
+NoPause = Annotated[
+    bool, typer.Option("--no-pause", help="Do not wait for Enter between stages (never waits off a terminal).")
+]
+Kubeconfig = Annotated[
+    str | None,
+    typer.Option(help="Deploy to the cluster of this kubeconfig (never $KUBECONFIG; default: no cluster)."),
+]
 DEFAULT_DIR = "microtraderx"
 
 
@@ -61,17 +70,31 @@ def _console() -> Console:
     return Console(highlight=False, width=100 if piped else None)
 
 
+def _pause(console: Console, *, no_pause: bool) -> Pause:
+    """Wait for Enter before each next stage on a terminal; go straight on anywhere else."""
+    from mtx_gitops.tutorial.course import no_pause as straight_on
+
+    if no_pause or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return straight_on
+
+    def ask(next_stage: StageInfo) -> bool:
+        try:
+            answer = console.input(
+                f"[bold]⏎ Enter[/] for stage {next_stage.number}: {next_stage.title}  ([bold]q[/] stops) "
+            )
+        except EOFError:
+            return False
+        return answer.strip().lower() not in ("q", "quit")
+
+    return ask
+
+
 def _repo(ctx: typer.Context, default: str) -> Path:
     return Path(get_globals(ctx).repo or os.environ.get("MTX_REPO") or default)
 
 
 @app.callback()
-def tutorial(
-    ctx: typer.Context,
-    kubeconfig: Annotated[
-        str | None, typer.Option(help="Deploy every stage to this cluster instead of the directory targets.")
-    ] = None,
-) -> None:
+def tutorial(ctx: typer.Context, kubeconfig: Kubeconfig = None, no_pause: NoPause = False) -> None:
     """Run all seven stages (set up, then deploy) in a fresh temp dir, or in --repo DIR."""
     if ctx.invoked_subcommand is not None:
         return
@@ -79,28 +102,34 @@ def tutorial(
 
     named = get_globals(ctx).repo or os.environ.get("MTX_REPO")
     root = Path(named) if named else Path(tempfile.mkdtemp(prefix="mtx-tutorial-"))
-    run_course(root, execute=execute_in_process, console=_console(), kubeconfig=kubeconfig)
+    console = _console()
+    run_course(
+        root,
+        execute=execute_in_process,
+        console=console,
+        kubeconfig=kubeconfig,
+        pause=_pause(console, no_pause=no_pause),
+    )
 
 
 @app.command("setup")
-def setup(ctx: typer.Context, stage: Stage) -> None:
+def setup(ctx: typer.Context, stage: Stage, no_pause: NoPause = False) -> None:
     """Bring the config repo (--repo, default ./microtraderx) to the end of stage N, drawing each stage."""
     from mtx_gitops.tutorial.course import setup as do_setup
 
-    do_setup(_repo(ctx, DEFAULT_DIR), stage, execute=execute_in_process, console=_console())
+    console = _console()
+    do_setup(
+        _repo(ctx, DEFAULT_DIR),
+        stage,
+        execute=execute_in_process,
+        console=console,
+        pause=_pause(console, no_pause=no_pause),
+    )
 
 
 @app.command("deploy")
-def deploy(
-    ctx: typer.Context,
-    stage: Stage,
-    kubeconfig: Annotated[
-        str | None,
-        typer.Option(envvar="KUBECONFIG", help="Deploy to this cluster (default: the directory targets, no cluster)."),
-    ] = None,
-) -> None:
-    """Deliver the spaces stage N deploys and draw what landed (manifests, or pods Running ✓)."""
+def deploy(ctx: typer.Context, stage: Stage, kubeconfig: Kubeconfig = None) -> None:
+    """Deliver the spaces stage N deploys and draw what landed (rendered manifests, or pods Running ✓)."""
     from mtx_gitops.tutorial.deploy import deploy as do_deploy
 
-    chosen = kubeconfig.split(os.pathsep)[0] if kubeconfig else None
-    do_deploy(_repo(ctx, DEFAULT_DIR), stage, execute=execute_in_process, console=_console(), kubeconfig=chosen)
+    do_deploy(_repo(ctx, DEFAULT_DIR), stage, execute=execute_in_process, console=_console(), kubeconfig=kubeconfig)

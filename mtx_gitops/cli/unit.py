@@ -55,7 +55,12 @@ def create(
 
 
 @app.command("get")
-def get(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Unit slug.")], space: SpaceOpt = "") -> None:
+def get(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Unit slug.")],
+    space: SpaceOpt = "",
+    data_only: Annotated[bool, typer.Option("--data-only", help="Print only the unit's manifests (as cub).")] = False,
+) -> None:
     """Show one unit (its documents, upstream and whether an upgrade is pending)."""
     from mtx_gitops.cli.tables import console
     from mtx_gitops.core.model import UnitRef
@@ -64,6 +69,9 @@ def get(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Unit slug.
     g = get_globals(ctx)
     _need_space(space)
     snap = g.open_repo().snapshot(g.branch or "HEAD")
+    if data_only:
+        _print_data(snap.text(snap.require(UnitRef(space, name))))
+        return
     data = get_unit(snap, UnitRef(space, name))
 
     def table() -> None:
@@ -77,6 +85,23 @@ def get(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Unit slug.
         console.print(snap.text(UnitRef(space, name)), markup=False, highlight=False, end="")
 
     emit(ctx, data, table=table)
+
+
+@app.command("data")
+def data(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Unit slug.")], space: SpaceOpt = "") -> None:
+    """Print a unit's manifests as stored (cub's `unit data`; the same as `unit get --data-only`)."""
+    from mtx_gitops.core.model import UnitRef
+
+    g = get_globals(ctx)
+    _need_space(space)
+    snap = g.open_repo().snapshot(g.branch or "HEAD")
+    _print_data(snap.text(snap.require(UnitRef(space, name))))
+
+
+def _print_data(text: str) -> None:
+    import sys
+
+    sys.stdout.write(text if not text or text.endswith("\n") else text + "\n")
 
 
 @app.command("list")
@@ -102,8 +127,8 @@ def list_(
         table=lambda: print_rows(
             rows,
             [
-                ("SPACE", "space"),
                 ("UNIT", "unit"),
+                ("SPACE", "space"),
                 ("KINDS", "kinds"),
                 ("UPSTREAM", "upstream_ref"),
                 ("UPGRADE-NEEDED", "upgrade_needed"),

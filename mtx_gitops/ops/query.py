@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from mtx_gitops.adapters.gitlog import last_commits, log_records, pathspecs
+from mtx_gitops.adapters.gitlog import last_commits
 from mtx_gitops.core.model import UnitRef, unit_path
 from mtx_gitops.core.slug import check_slug
 from mtx_gitops.core.where import Subject, evaluate, needs, parse_where
 from mtx_gitops.errors import NotFoundError
+from mtx_gitops.ops.cubnames import unit_fields
+from mtx_gitops.ops.revisions import Revisions, head_revision_nums, unit_revisions
 from mtx_gitops.store import Snapshot, Unit
 
 
-def unit_json(unit: Unit, *, revision: str | None, with_data: bool = True) -> dict[str, Any]:
-    """A unit as the stable JSON object of SPEC §2."""
+def unit_json(
+    unit: Unit, *, revision: str | None, with_data: bool = True, cub: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A unit as the stable JSON object of SPEC §2 (with cub's field names when given, ops/cubnames.py)."""
     data: dict[str, Any] = {
         "space": unit.ref.space,
         "unit": unit.ref.unit,
@@ -28,6 +32,8 @@ def unit_json(unit: Unit, *, revision: str | None, with_data: bool = True) -> di
     if with_data:
         data["data"] = unit.documents[0] if unit.documents else None
         data["documents"] = unit.documents
+    if cub:
+        data.update(cub)
     return data
 
 
@@ -58,11 +64,10 @@ def select_units(
     space_labels = {s: snap.space(s).labels for s in {r.space for r in refs}}
     matched = []
     for u in units:
-        unit_labels = _labels(u.documents[0] if u.documents else {})
         subject = Subject(
             slug=u.ref.unit,
             space=u.ref.space,
-            labels={str(k): str(v) for k, v in unit_labels.items()},
+            labels=unit_labels(u),
             space_labels=space_labels[u.ref.space],
             upstream_unit=u.link.upstream.unit if u.link else None,
             upstream_space=u.link.upstream.space if u.link else None,
@@ -77,24 +82,12 @@ def select_units(
     return matched
 
 
-def _labels(document: dict[str, Any]) -> dict[str, Any]:
+def unit_labels(unit: Unit) -> dict[str, str]:
+    """A unit's labels: the labels of its first document's metadata."""
+    document = unit.documents[0] if unit.documents else {}
     meta = document.get("metadata")
     labels = meta.get("labels") if isinstance(meta, dict) else None
-    return labels if isinstance(labels, dict) else {}
-
-
-def head_revision_nums(snap: Snapshot, refs: Sequence[UnitRef]) -> dict[UnitRef, int]:
-    """How many commits touched each unit (cub's HeadRevisionNum), in one `git log` pass."""
-    if snap.commit is None:
-        return {}
-    paths = {unit_path(r.space, r.unit): r for r in refs}
-    out = log_records(snap.repo.git, snap.commit, fmt="", paths=pathspecs(paths), name_only=True)
-    counts: dict[UnitRef, int] = {}
-    for name in out.decode("utf-8", "replace").replace("\0", "\n").splitlines():
-        ref = paths.get(name.strip())
-        if ref is not None:
-            counts[ref] = counts.get(ref, 0) + 1
-    return counts
+    return {str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {}
 
 
 def list_units(
@@ -104,7 +97,17 @@ def list_units(
     refs = select_units(snap, space_glob, where=where, unit=unit)
     units = snap.units(refs)
     revisions = last_revisions(snap, refs)
-    return [unit_json(u, revision=revisions.get(u.ref), with_data=with_data) for u in units]
+    cub = cub_fields(snap, units)
+    return [unit_json(u, revision=revisions.get(u.ref), with_data=with_data, cub=cub[u.ref]) for u in units]
+
+
+def cub_fields(snap: Snapshot, units: Sequence[Unit]) -> dict[UnitRef, dict[str, Any]]:
+    """The cub-named fields of `units` (one `git log` pass for their revision numbers and dates)."""
+    revisions = unit_revisions(snap, [u.ref for u in units])
+    spaces = {name: snap.space(name) for name in {u.ref.space for u in units}}
+    return {
+        u.ref: unit_fields(u, spaces[u.ref.space], revisions.get(u.ref, Revisions()), unit_labels(u)) for u in units
+    }
 
 
 def last_revisions(snap: Snapshot, refs: Sequence[UnitRef]) -> dict[UnitRef, str]:
@@ -119,4 +122,4 @@ def last_revisions(snap: Snapshot, refs: Sequence[UnitRef]) -> dict[UnitRef, str
 def get_unit(snap: Snapshot, ref: UnitRef) -> dict[str, Any]:
     """One unit as JSON."""
     unit = snap.unit(ref)
-    return unit_json(unit, revision=last_revisions(snap, [ref]).get(ref))
+    return unit_json(unit, revision=last_revisions(snap, [ref]).get(ref), cub=cub_fields(snap, [unit])[ref])

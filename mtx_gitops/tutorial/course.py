@@ -1,12 +1,14 @@
 """Playing the stages: `setup N` brings a config repo to stage N; `run_course` plays all seven.
 
 A fresh directory starts with `mtx init --example traderx`; a repo at stage N-1 plays just stage N;
-stages only go forward. `run_course` is `./setup-structure N && ./deploy N` for N = 1…7.
+stages only go forward. `run_course` is `./setup-structure N && ./deploy N` for N = 1…7, with a
+`Pause` between stages (the CLI asks for Enter on a terminal; elsewhere nothing waits).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -19,13 +21,30 @@ from mtx_gitops.tutorial.runner import Execute, Runner
 from mtx_gitops.tutorial.stages import STAGES, Stage, stage
 from mtx_gitops.tutorial.state import State
 
+# Called before each stage after the first with that stage; False stops the course there.
+Pause = Callable[[Stage], bool]
 
-def setup(root: Path, number: int, *, execute: Execute, console: Console) -> Runner:
+
+def no_pause(_next: Stage) -> bool:
+    """Go straight on (pipes, logs, tests and `--no-pause`)."""
+    return True
+
+
+def setup(
+    root: Path,
+    number: int,
+    *,
+    execute: Execute,
+    console: Console,
+    pause: Pause = no_pause,
+    announce: bool = True,
+) -> Runner:
     """Bring the repo at `root` (created if needed) to the end of stage `number`, drawing each stage."""
     check_stage(number)
     root.mkdir(parents=True, exist_ok=True)
     run = Runner(root, execute=execute, console=console)
-    run.announce()
+    if announce:
+        run.announce()
     at = reached(run.root)
     if at is None:
         run.mtx("init", ".", "--example", "traderx")
@@ -39,6 +58,8 @@ def setup(root: Path, number: int, *, execute: Execute, console: Console) -> Run
         console.print(overview(State.read(run)))
     state = None
     for n in range(at + 1, number + 1):
+        if n > at + 1 and not pause(stage(n)):
+            break
         state = play(run, stage(n), before=state)
     return run
 
@@ -54,12 +75,28 @@ def play(run: Runner, chosen: Stage, *, before: State | None = None) -> State:
     return after
 
 
-def run_course(root: Path, *, execute: Execute, console: Console, kubeconfig: str | None = None) -> float:
+def run_course(
+    root: Path,
+    *,
+    execute: Execute,
+    console: Console,
+    kubeconfig: str | None = None,
+    pause: Pause = no_pause,
+) -> float:
     """Set up and deploy every stage in the repo at `root`; returns the seconds it took."""
     started = time.monotonic()
     for chosen in STAGES:
-        setup(root, chosen.number, execute=execute, console=console)
-        deploy(root, chosen.number, execute=execute, console=console, kubeconfig=kubeconfig)
+        if chosen.number > 1 and not pause(chosen):
+            console.print(
+                f"Stopped before stage {chosen.number}. To go on: `./setup-structure {chosen.number} --repo {root}`"
+                f" then `./deploy {chosen.number} --repo {root}"
+                + (f" --kubeconfig {kubeconfig}`." if kubeconfig else "`."),
+                soft_wrap=True,
+            )
+            return time.monotonic() - started
+        first = chosen.number == 1
+        setup(root, chosen.number, execute=execute, console=console, announce=first)
+        deploy(root, chosen.number, execute=execute, console=console, kubeconfig=kubeconfig, announce=False)
     took = time.monotonic() - started
     console.rule(f"[bold green]All {len(STAGES)} stages done in {took:.1f} s[/]")
     console.print(

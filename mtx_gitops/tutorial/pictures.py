@@ -10,15 +10,8 @@ from typing import Any
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from mtx_gitops.tutorial.drawing import (
-    CHANGED,
-    KEPT,
-    arrow,
-    bullets,
-    row,
-    space_panel,
-    stage_frame,
-)
+from mtx_gitops.tutorial.drawing import CHANGED, KEPT, bullets, space_panel, stage_frame
+from mtx_gitops.tutorial.layout import Row, arrow, row
 from mtx_gitops.tutorial.stages import (
     CHANGESET,
     CHANGESET_TAGS,
@@ -39,6 +32,8 @@ REGION_NOTES = {
 }
 Body = list[RenderableType]
 UPGRADED = ("r", "image", "algo", "timeout")
+BASE_FACETS = ("image", "algo", "timeout")
+REGION_FACETS = ("image", "algo", "r")
 
 
 def picture(stage: Stage, before: State, after: State, results: Results) -> RenderableType:
@@ -82,24 +77,52 @@ def _stage_2(before: State, after: State, results: Results) -> Body:
 
 
 def _stage_3(before: State, after: State, results: Results) -> Body:
-    regions = [space_panel(after, s, overrides=True, caption=REGION_NOTES[s]) for s in PROD_REGIONS]
+    regions = row(*[space_panel(after, s, overrides=True, caption=REGION_NOTES[s]) for s in PROD_REGIONS])
     return [
         space_panel(after, "traderx-base", style="green", expand=False),
-        arrow("upstream links", fan=3),
-        row(*regions),
+        arrow("upstream links", into=regions),
+        regions,
         space_panel(after, "traderx-infra", style="dim", expand=False),
     ]
 
 
 def _stage_4(before: State, after: State, results: Results) -> Body:
-    commit = (results["upgrade"]["commit"] or "")[:12]
-    upgraded = [u for u in results["upgrade"]["units"] if u["changed"]]
-    regions = [
-        space_panel(after, s, units=["trade-service"], before=before, keep=("r",), facets=UPGRADED)
-        for s in PROD_REGIONS
-    ]
+    """The guide's three panels: before, the base updated (regions still old), after the push-upgrade."""
+    updated: State = results["updated"]
+    patch, upgrade = results["patch"], results["upgrade"]
+    upgraded = [u for u in upgrade["units"] if u["changed"]]
+
+    def base(state: State, *, against: State | None = None) -> RenderableType:
+        return space_panel(
+            state,
+            "traderx-base",
+            units=["trade-service"],
+            before=against,
+            style="green",
+            facets=BASE_FACETS,
+            subtitle=False,
+            expand=False,
+        )
+
+    def regions(state: State, caption: Callable[[str], str], **marks: Any) -> Row:
+        return row(
+            *[
+                space_panel(
+                    state, s, units=["trade-service"], facets=REGION_FACETS, subtitle=False, caption=caption(s), **marks
+                )
+                for s in PROD_REGIONS
+            ]
+        )
+
+    def old(space: str) -> str:
+        view = updated.unit(space, "trade-service")
+        return "← still old! (UpgradeNeeded)" if view is not None and view.upgrade_needed else "up to date"
+
+    linked = regions(before, lambda _s: "inherited + override", overrides=True)
+    still_old = regions(updated, old, stale=before)
+    pushed = regions(after, lambda _s: "new algo, kept scale", before=before, keep=("r",))
     changed = [
-        f"{facet}: {before.facet('traderx-base', 'trade-service', facet)} → {value} "
+        f"{facet}: {_change(before.facet('traderx-base', 'trade-service', facet), value)} "
         f"({_regions_with(after, facet, value)})"
         for facet, value in _facets(after, "traderx-base", "trade-service").items()
         if before.facet("traderx-base", "trade-service", facet) != value
@@ -109,17 +132,22 @@ def _stage_4(before: State, after: State, results: Results) -> Body:
         for s in PROD_REGIONS
         if after.facet(s, "trade-service", "r") == before.facet(s, "trade-service", "r")
     ]
-    waiting = ", ".join(u["space"].removeprefix("traderx-") for u in results["pending"])
     return [
-        space_panel(
-            after, "traderx-base", units=["trade-service"], before=before, style="green", facets=UPGRADED, expand=False
-        ),
+        Text("① Before: every region inherits the base, with its own scale", style="bold"),
+        base(before),
+        arrow("upstream links", into=linked),
+        linked,
+        Text(f"② Base updated, commit {(patch['commit'] or '')[:12]}: one patch", style="bold"),
+        base(updated, against=before),
+        arrow(f"not yet propagated: {len(results['pending'])} unit(s) UpgradeNeeded", into=still_old),
+        still_old,
         Text(
-            f"after the base update: {len(results['pending'])} unit(s) UpgradeNeeded ({waiting}): not yet propagated",
-            style="dim",
+            f"③ Push-upgrade, commit {(upgrade['commit'] or '')[:12]}: {len(upgraded)} units, one commit",
+            style="bold",
         ),
-        arrow(f"PUSH-UPGRADE {CHANGED * 3} commit {commit}: {len(upgraded)} units, one commit", fan=3),
-        row(*regions),
+        base(after),
+        arrow(f"PUSH-UPGRADE {CHANGED * 3}", into=pushed),
+        pushed,
         bullets("What changed:", changed, mark=CHANGED, style="yellow"),
         bullets("What was preserved:", kept),
     ]
@@ -144,9 +172,7 @@ def _stage_5(before: State, after: State, results: Results) -> Body:
         for u in results["scaled"]["units"]
         if u["changed"]
     ]
-    old = [
-        f"{u['space']}/{u['unit']} image {after.facet(u['space'], u['unit'], 'image')}" for u in results["old_images"]
-    ]
+    old = [f"{u['space']}/{u['unit']}: {after.facet(u['space'], u['unit'], 'image')}" for u in results["old_images"]]
     return [
         Text(f"Query: WHERE {OVERLOADED_EU}", style="bold"),
         row(*scans),
@@ -162,9 +188,10 @@ def _stage_5(before: State, after: State, results: Results) -> Body:
 
 def _stage_6(before: State, after: State, results: Results) -> Body:
     applied = results["apply"]
+    us = "traderx-prod-us"
     lines = [
-        f"{unit}: {before.facet('traderx-prod-us', unit, 'image')} → {after.facet('traderx-prod-us', unit, 'image')}"
-        for unit, _tag in CHANGESET_TAGS
+        f"{unit}: {_change(before.facet(us, unit, 'image'), after.facet(us, unit, 'image'))}"
+        for unit, _ in CHANGESET_TAGS
     ]
     staged = len((results["show"] or {}).get("commits") or [])
     return [
@@ -210,6 +237,13 @@ def _stage_7(before: State, after: State, results: Results) -> Body:
         Text(caught_up, style="green"),
         bullets("Audit trail (mtx log):", trail, mark="•", style="cyan"),
     ]
+
+
+def _change(old: str | None, new: str | None) -> str:
+    """`standard → quantum`; for an image of the same name only its tag after the arrow (`trade-service:v1 → :v2`)."""
+    if old and new and ":" in old and ":" in new and old.rpartition(":")[0] == new.rpartition(":")[0]:
+        return f"{old} → :{new.rpartition(':')[2]}"
+    return f"{old} → {new}"
 
 
 def _regions_with(state: State, facet: str, value: str) -> str:

@@ -77,12 +77,9 @@ class Runner:
             self.console.print(f"  {summary}", highlight=False, soft_wrap=True)
         return result
 
-    def read(self, *args: str, echo: bool = True) -> Any:
-        """Run a read-only command whose JSON a drawing needs; printed dim, as it changes nothing."""
-        line = command_line(args)
-        if echo:
-            self.console.print(f"[dim]  reads: {escape(line)}[/]", highlight=False, soft_wrap=True)
-        return self._run(args, line, None)
+    def read(self, *args: str) -> Any:
+        """Run a read-only command whose JSON a drawing needs; not printed, as it changes nothing."""
+        return self._run(args, command_line(args), None)
 
     def _run(self, args: Sequence[str], line: str, stdin: str | None) -> Any:
         with working_directory(self.root):

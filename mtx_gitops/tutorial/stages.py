@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mtx_gitops.tutorial.runner import Runner
+from mtx_gitops.tutorial.state import State
 
 REGIONS = (("us", 3), ("eu", 5), ("asia", 2))
 PROD_REGIONS = tuple(f"traderx-prod-{region}" for region, _ in REGIONS)
@@ -23,6 +24,8 @@ CHANGESET = "market-data-v2"
 # Stage 6: reference-data ships the new market data format, trade-service the release that reads it.
 CHANGESET_TAGS = (("reference-data", ":v2"), ("trade-service", ":v2.1"))
 LATERAL_PATH = ("traderx-prod-asia", "traderx-prod-us", "traderx-base")
+# Where each directory target delivers: `local` comes with `mtx init --example traderx`, stage 3 adds the regions'.
+DIRECTORIES = {"local": "out", **{f"prod-{region}": f"out/prod-{region}" for region, _ in REGIONS}}
 
 Results = dict[str, Any]
 
@@ -66,7 +69,7 @@ def three_regions(run: Runner) -> Results:
         run.mtx("unit", "create", unit, f"base/{unit}.yaml", "--space", "traderx-base")
     for region, replicas in REGIONS:
         space = f"traderx-prod-{region}"
-        run.mtx("target", "create", f"prod-{region}", "--kind", "directory", "--path", f"out/prod-{region}")
+        run.mtx("target", "create", f"prod-{region}", "--kind", "directory", "--path", DIRECTORIES[f"prod-{region}"])
         run.mtx("space", "create", space, "--label", f"region={region}", "--target", f"prod-{region}")
         run.mtx("unit", "create", "--space", space, "--upstream-space", "traderx-base")
         run.mtx("run", "set-replicas", "--unit", "trade-service", "--space", space, "--replicas", str(replicas))
@@ -88,8 +91,9 @@ def push_upgrade(run: Runner) -> Results:
     """Stage 4: one patch to the base, then one push-upgrade commit into every region."""
     patch = run.mtx("unit", "update", "trade-service", "--space", "traderx-base", "--patch", base_update_patch())
     pending = run.read("unit", "list", "--space", "traderx-prod-*", "--where", "UpgradeNeeded = true")
+    updated = State.read(run)  # the guide's middle panel: base updated, regions still old
     upgrade = run.mtx("unit", "update", "--upgrade", "--space", "traderx-prod-*")
-    return {"patch": patch, "pending": pending, "upgrade": upgrade}
+    return {"patch": patch, "pending": pending, "updated": updated, "upgrade": upgrade}
 
 
 def find_and_fix(run: Runner) -> Results:

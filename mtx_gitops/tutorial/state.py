@@ -44,7 +44,7 @@ class UnitView:
 
 
 def workload_facets(documents: list[dict[str, Any]]) -> dict[str, str]:
-    """replicas, image tag and the guide's env vars of the first workload in `documents`."""
+    """replicas, image name:tag and the guide's env vars of the first workload in `documents`."""
     for doc in documents:
         spec = doc.get("spec") or {}
         pod = (spec.get("template") or {}).get("spec") or {}
@@ -53,7 +53,8 @@ def workload_facets(documents: list[dict[str, Any]]) -> dict[str, str]:
             continue
         facets = {"r": str(spec.get("replicas", 1))}
         image = str(containers[0].get("image", ""))
-        facets["image"] = ":" + image.rsplit(":", 1)[1] if ":" in image.rsplit("/", 1)[-1] else image
+        # The image's name and tag (`trade-service:v2`); the registry path is the same for every service.
+        facets["image"] = image.rsplit("/", 1)[-1]
         for env in containers[0].get("env") or []:
             if env.get("name") in ENV_FACETS:
                 facets[ENV_FACETS[env["name"]]] = str(env.get("value"))
