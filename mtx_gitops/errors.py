@@ -12,6 +12,10 @@ EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 
 
+class MtxWarning(UserWarning):
+    """Something a command did not fail on but a user should know (shown as `warning: ...` on stderr)."""
+
+
 class MtxError(Exception):
     """Base of every error mtx raises on purpose. The message is one line naming the thing at fault."""
 

@@ -12,8 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from mtx_gitops.cli.main import main
+
+# Property tests judge results, never speed: the machines that run them are shared and loaded.
+settings.register_profile("mtx", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("mtx")
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Ada Ops",

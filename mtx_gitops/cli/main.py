@@ -6,6 +6,7 @@ import functools
 import gc
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -15,7 +16,7 @@ import typer.main
 from mtx_gitops.cli import audit, changeset, delivery, merge, revert, run, space, tutorial, unit, unit_history
 from mtx_gitops.cli.context import Globals, check_output, emit_error, hoist_globals, set_active
 from mtx_gitops.cli.lazy import LazyGroup
-from mtx_gitops.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, exit_code_for, one_line
+from mtx_gitops.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, MtxWarning, exit_code_for, one_line
 
 app = typer.Typer(
     name="mtx",
@@ -103,6 +104,7 @@ def main(argv: list[str] | None = None) -> None:
     collecting = gc.isenabled()
     gc.disable()
     invocation = Globals()
+    warnings.showwarning = _show_warning
     try:
         code = _command()(args, prog_name="mtx", standalone_mode=False, obj=invocation)
         if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C into this exit code
@@ -133,6 +135,12 @@ def main(argv: list[str] | None = None) -> None:
         if collecting:
             gc.enable()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *_args: Any, **_kwargs: Any) -> None:
+    sys.stderr.write(
+        f"warning: {message}\n" if issubclass(category, MtxWarning) else f"{category.__name__}: {message}\n"
+    )
 
 
 @functools.cache

@@ -18,6 +18,10 @@ def merge_file(
     updated: Annotated[str, typer.Argument(help="New upstream.")],
     local: Annotated[str, typer.Argument(help="Local copy with its own edits.")],
     on_conflict: Annotated[str, typer.Option(help="local (default), upstream or fail.")] = "local",
+    crd: Annotated[
+        list[str] | None,
+        typer.Option("--crd", help="A file of CustomResourceDefinitions whose schemas the merge follows (repeatable)."),
+    ] = None,
 ) -> None:
     """Merge UPDATED's changes since ORIGINAL into LOCAL and print the result (empty: deleted)."""
     import json
@@ -28,7 +32,7 @@ def merge_file(
 
     if on_conflict not in POLICIES:
         raise UserError(f"invalid --on-conflict {on_conflict!r}: expected local, upstream or fail")
-    result = merge_files(original, updated, local, policy=on_conflict)  # type: ignore[arg-type]
+    result = merge_files(original, updated, local, policy=on_conflict, crd_files=crd or ())  # type: ignore[arg-type]
     if get_globals(ctx).output == "json":
         sys.stdout.write(json.dumps(result.as_json(), indent=2, default=str) + "\n")
         return

@@ -1,6 +1,6 @@
 """Field-level differences between two versions of a unit's documents: what `show`, `diff` and `plan` print.
 
-Documents are paired by identity (group/kind/namespace/name), as the merge pairs them; inside a
+Documents are paired by identity without the namespace, as the merge pairs them; inside a
 pair the differing leaves come from `changed_paths`, each with its old and new value.
 """
 
@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mtx_gitops.core.kube_types import TypeTable
 from mtx_gitops.core.merge3 import ABSENT, changed_paths
-from mtx_gitops.core.model import documents_by_identity
+from mtx_gitops.core.model import documents_by_pairing
 from mtx_gitops.core.paths import get_all
 
 Documents = Sequence[dict[str, Any]]
@@ -31,20 +32,26 @@ class FieldChange:
         return {"document": self.document, "path": self.path, "old": self.old, "new": self.new}
 
 
-def field_changes(before: Documents, after: Documents) -> list[FieldChange]:
-    """Every leaf field that differs between two versions of a unit, document by document."""
-    old_docs, new_docs = documents_by_identity(before), documents_by_identity(after)
+def field_changes(before: Documents, after: Documents, *, types: TypeTable | None = None) -> list[FieldChange]:
+    """Every leaf field that differs between two versions of a unit, document by document.
+
+    Lists are matched by the keys of each document's type in `types` (kyaml's inference without).
+    """
+    old_docs, new_docs = documents_by_pairing(before), documents_by_pairing(after)
     changes: list[FieldChange] = []
-    for ident in [*old_docs, *(i for i in new_docs if i not in old_docs)]:
-        old, new = old_docs.get(ident, ABSENT), new_docs.get(ident, ABSENT)
-        for path in changed_paths(old, new):
+    for key in [*old_docs, *(k for k in new_docs if k not in old_docs)]:
+        ident = (new_docs.get(key) or old_docs[key])[0]
+        old = old_docs[key][1] if key in old_docs else ABSENT
+        new = new_docs[key][1] if key in new_docs else ABSENT
+        node = (types.for_document(new) or types.for_document(old)) if types is not None else None
+        for path in changed_paths(old, new, node=node):
             changes.append(FieldChange(ident, path, value_at(old, path), value_at(new, path)))
     return changes
 
 
-def leaf_paths(document: dict[str, Any]) -> list[str]:
+def leaf_paths(document: dict[str, Any], *, types: TypeTable | None = None) -> list[str]:
     """Every leaf field path of one document (atomic lists count as one leaf)."""
-    return changed_paths(ABSENT, document)
+    return changed_paths(ABSENT, document, node=types.for_document(document) if types is not None else None)
 
 
 def value_at(document: Any, path: str) -> Any:

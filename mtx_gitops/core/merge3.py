@@ -6,8 +6,10 @@ one object whatever their identity: a single-resource file merges as one tree, a
 `merge3.MergeStrings` does (its vectors change `kind` and drop `metadata.name`), so an object
 renamed or re-kinded upstream keeps its local edits, and two different renames are a field
 conflict. Otherwise (several documents, or objects added on both sides with no common original)
-documents pair by identity (group, kind, namespace, name), as kpt's resource merge does. Paired
-documents then follow kpt's resource rules:
+documents pair by identity (group, kind, name), as kpt's resource merge does, except that the
+namespace is left out: it is the space's (or a link's) to decide, and a region that fills it in
+still has its upstream's object (`ObjectId.pairing`). Paired documents then follow kpt's resource
+rules:
 
 - added upstream: added; added on both sides: merged with an empty base;
 - deleted upstream, unchanged locally: removed (noted);
@@ -26,8 +28,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from mtx_gitops.core.changes import changed_paths
+from mtx_gitops.core.kube_types import TypeTable
 from mtx_gitops.core.merge_tree import ABSENT, Hints, merge_values, resolution_for, same
-from mtx_gitops.core.model import Conflict, Policy, documents_by_identity
+from mtx_gitops.core.model import Conflict, Policy, documents_by_pairing
 
 __all__ = ["ABSENT", "DocumentsMerge", "changed_paths", "merge_documents", "merge_values"]
 
@@ -48,15 +51,21 @@ def merge_documents(
     *,
     policy: Policy,
     hints: Hints | None = None,
+    types: TypeTable | None = None,
 ) -> DocumentsMerge:
-    """Merge UPDATED's changes since ORIGINAL into the LOCAL documents, document by document."""
+    """Merge UPDATED's changes since ORIGINAL into the LOCAL documents, document by document.
+
+    `types` gives each document's type (list keys, atomic fields, one-of groups); without it, or
+    for a kind it does not know, lists are keyed by kyaml's inference.
+    """
     resolution = resolution_for(policy)
     base, theirs, mine = _match(original, updated, local)
     documents: list[dict[str, Any]] = []
     conflicts: list[Conflict] = []
     notes: list[str] = []
-    for ident, doc in mine.items():
-        before, after = base.get(ident, ABSENT), theirs.get(ident, ABSENT)
+    for key, (ident, doc) in mine.items():
+        before = base[key][1] if key in base else ABSENT
+        after = theirs[key][1] if key in theirs else ABSENT
         if before is not ABSENT and after is ABSENT:
             if same(before, doc):
                 notes.append(f"{ident} deleted upstream: removed")
@@ -68,13 +77,14 @@ def merge_documents(
             notes.append(f"{ident} deleted upstream but edited locally: kept")
             documents.append(doc)
             continue
-        merged, found = merge_values(before, after, doc, policy=policy, hints=hints)
+        node = (types.for_document(doc) or types.for_document(after)) if types is not None else None
+        merged, found = merge_values(before, after, doc, policy=policy, hints=hints, node=node)
         conflicts.extend(replace(conflict, document=ident) for conflict in found)
         if isinstance(merged, dict):
             documents.append(merged)
-    for ident, doc in theirs.items():
-        before = base.get(ident, ABSENT)
-        if ident in mine or (before is not ABSENT and same(before, doc)):
+    for key, (ident, doc) in theirs.items():
+        before = base[key][1] if key in base else ABSENT
+        if key in mine or (before is not ABSENT and same(before, doc)):
             continue
         if before is ABSENT:
             documents.append(doc)
@@ -88,7 +98,7 @@ def merge_documents(
     return DocumentsMerge(documents, conflicts, notes)
 
 
-Keyed = dict[str, dict[str, Any]]
+Keyed = dict[str, tuple[str, dict[str, Any]]]
 
 
 def _match(
@@ -98,7 +108,7 @@ def _match(
 
     The shared key is the identity of the LOCAL document, else UPDATED's, else ORIGINAL's.
     """
-    base, theirs, mine = documents_by_identity(original), documents_by_identity(updated), documents_by_identity(local)
+    base, theirs, mine = documents_by_pairing(original), documents_by_pairing(updated), documents_by_pairing(local)
     if len(base) != 1 or len(theirs) > 1 or len(mine) > 1:
         return base, theirs, mine
     key = next(iter([*mine, *theirs, *base]), "")

@@ -127,15 +127,50 @@ class Conflict:
         return data
 
 
-def document_identity(doc: Any) -> str:
-    """group/kind/namespace/name of a Kubernetes document, as one string."""
+@dataclass(frozen=True, order=True)
+class ObjectId:
+    """A Kubernetes object's identity: API group, kind, namespace ("" when none) and name."""
+
+    group: str
+    kind: str
+    namespace: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.group}/{self.kind}/{self.namespace}/{self.name}"
+
+    @property
+    def pairing(self) -> str:
+        """The identity without the namespace: how a unit's versions pair their documents.
+
+        A unit's namespace is the space's (or a link's) to decide, so a region that fills in
+        `metadata.namespace` still has the same object as its upstream.
+        """
+        return f"{self.group}/{self.kind}//{self.name}"
+
+    @staticmethod
+    def parse(text: str) -> ObjectId:
+        """The ObjectId `str(ObjectId)` printed (`apps/Deployment/prod/web`; core kinds: `/Service//web`)."""
+        group, kind, namespace, name = [*text.split("/", 3), "", "", ""][:4]
+        return ObjectId(group, kind, namespace, name)
+
+
+def object_id(doc: Any) -> ObjectId:
+    """The identity of a Kubernetes document (empty parts where it has none)."""
     if not isinstance(doc, dict):
-        return "?"
+        return ObjectId("", "?", "", "")
     api = str(doc.get("apiVersion", ""))
     group = api.rsplit("/", 1)[0] if "/" in api else ""
     meta = doc.get("metadata")
     meta = meta if isinstance(meta, dict) else {}
-    return f"{group}/{doc.get('kind', '')}/{meta.get('namespace', '') or ''}/{meta.get('name', '')}"
+    return ObjectId(group, str(doc.get("kind", "")), str(meta.get("namespace", "") or ""), str(meta.get("name", "")))
+
+
+def document_identity(doc: Any) -> str:
+    """group/kind/namespace/name of a Kubernetes document, as one string."""
+    if not isinstance(doc, dict):
+        return "?"
+    return str(object_id(doc))
 
 
 # Kubernetes object names: DNS-1123 subdomains, plus ':' which RBAC names allow; never '/', '.' or '..'.
@@ -154,6 +189,29 @@ def documents_by_identity(documents: Iterable[Any]) -> dict[str, dict[str, Any]]
             count += 1
             key = f"{ident}#{count}"
         found[key] = doc
+    return found
+
+
+def documents_by_pairing(documents: Iterable[Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Documents keyed for pairing across versions of a unit: (full identity, document) by pairing key.
+
+    The key leaves the namespace out (`ObjectId.pairing`), so filling in or changing a namespace
+    keeps the pair; only where one version holds two objects that differ by namespace alone does
+    the namespace become part of their keys.
+    """
+    docs = [doc for doc in documents if isinstance(doc, dict)]
+    ids = [object_id(doc) for doc in docs]
+    counts: dict[str, int] = {}
+    for ident in ids:
+        counts[ident.pairing] = counts.get(ident.pairing, 0) + 1
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    for ident, doc in zip(ids, docs, strict=True):
+        base = ident.pairing if counts[ident.pairing] == 1 else str(ident)
+        key, count = base, 1
+        while key in found:
+            count += 1
+            key = f"{base}#{count}"
+        found[key] = (str(ident), doc)
     return found
 
 

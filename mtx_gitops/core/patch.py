@@ -1,8 +1,9 @@
 """`mtx unit update --patch`: parse a JSON patch text and apply it to a unit's documents.
 
 Three patch types, as `kubectl patch` has them:
-- `strategic` (default): Kubernetes strategic merge patch (see `core.strategic`), keyed lists merge
-  per element (containers and env by name, ports by containerPort+protocol).
+- `strategic` (default): Kubernetes strategic merge patch (see `core.strategic`): lists merge as
+  the document's type says (containers and env by name, ports by containerPort; tolerations
+  and args are replaced).
 - `merge`: RFC 7386 JSON merge patch; maps merge, lists are replaced, `null` deletes.
 - `json`: RFC 6902 JSON patch, a list of operations, applied with `jsonpatch`.
 
@@ -22,6 +23,7 @@ import json
 from typing import Any, Literal
 
 from mtx_gitops.core.json_patch import JsonPatchFailure, apply_json_patch
+from mtx_gitops.core.kube_types import TypeTable
 from mtx_gitops.core.strategic import DELETED, merge_map
 from mtx_gitops.core.workloads import describe
 from mtx_gitops.errors import PatchError
@@ -79,8 +81,14 @@ def check_shape(patch: Any, *, type: PatchType, source: str = "--patch") -> None
         raise PatchError(f"invalid patch ({source}): a {type} patch must be a JSON object")
 
 
-def apply_patch(documents: list[dict[str, Any]], patch: Any, *, type: PatchType = "strategic") -> list[dict[str, Any]]:
-    """Apply one patch to a unit's documents and return the new list of documents."""
+def apply_patch(
+    documents: list[dict[str, Any]], patch: Any, *, type: PatchType = "strategic", types: TypeTable | None = None
+) -> list[dict[str, Any]]:
+    """Apply one patch to a unit's documents and return the new list of documents.
+
+    A strategic patch merges lists as the document's type says (`types`: the built-in kinds and
+    the repo's CRDs); without a table, only kyaml's inference keys lists.
+    """
     check_shape(patch, type=type)
     if not documents:
         raise PatchError("cannot patch a unit with no documents")
@@ -91,7 +99,8 @@ def apply_patch(documents: list[dict[str, Any]], patch: Any, *, type: PatchType 
     elif type == "merge":
         patched = merge_patch(copy.deepcopy(original), patch)
     else:
-        patched = merge_map(copy.deepcopy(original), patch, where="")
+        node = types.for_document(original) if types is not None else None
+        patched = merge_map(copy.deepcopy(original), patch, node=node, where="")
     _check_object(patched, was=original)
     result = list(documents)
     result[index] = patched

@@ -9,8 +9,8 @@ above it:
 
 The core parses no YAML, so this follows keys through the text by indentation. The result maps
 field paths, relative to the document and with `[*]` for any list element, to merge keys (`()`:
-compare the list whole); it is what `merge_values(hints=...)` takes. Comments that are not JSON
-objects, and definitions not listed here, give no hints.
+compare the list whole) or to the type a `$ref` names (from the official definitions); it is what
+`merge_values(hints=...)` takes. Comments that are not JSON objects give no hints.
 """
 
 from __future__ import annotations
@@ -19,41 +19,8 @@ import json
 import re
 from typing import Any
 
+from mtx_gitops.core.kube_types import Node, TypeTable
 from mtx_gitops.core.path_syntax import Step, format_path
-
-_POD_SPEC = "io.k8s.api.core.v1.PodSpec"
-_POD_TEMPLATE = "io.k8s.api.core.v1.PodTemplateSpec"
-_CONTAINER = "io.k8s.api.core.v1.Container"
-
-# definition -> field -> (merge keys, or None for an object field; definition of the field or its items)
-DEFINITIONS: dict[str, dict[str, tuple[tuple[str, ...] | None, str | None]]] = {
-    _CONTAINER: {
-        "ports": (("containerPort", "protocol"), None),
-        "env": (("name",), None),
-        "volumeMounts": (("mountPath",), None),
-        "volumeDevices": (("devicePath",), None),
-    },
-    _POD_SPEC: {
-        "containers": (("name",), _CONTAINER),
-        "initContainers": (("name",), _CONTAINER),
-        "ephemeralContainers": (("name",), _CONTAINER),
-        "volumes": (("name",), None),
-        "imagePullSecrets": (("name",), None),
-        "hostAliases": (("ip",), None),
-        "topologySpreadConstraints": (("topologyKey", "whenUnsatisfiable"), None),
-    },
-    _POD_TEMPLATE: {"spec": (None, _POD_SPEC)},
-    "io.k8s.api.apps.v1.DeploymentSpec": {"template": (None, _POD_TEMPLATE)},
-    "io.k8s.api.apps.v1.StatefulSetSpec": {"template": (None, _POD_TEMPLATE)},
-    "io.k8s.api.apps.v1.DaemonSetSpec": {"template": (None, _POD_TEMPLATE)},
-    "io.k8s.api.apps.v1.ReplicaSetSpec": {"template": (None, _POD_TEMPLATE)},
-    "io.k8s.api.batch.v1.JobSpec": {"template": (None, _POD_TEMPLATE)},
-    "io.k8s.api.apps.v1.Deployment": {"spec": (None, "io.k8s.api.apps.v1.DeploymentSpec")},
-    "io.k8s.api.apps.v1.StatefulSet": {"spec": (None, "io.k8s.api.apps.v1.StatefulSetSpec")},
-    "io.k8s.api.apps.v1.DaemonSet": {"spec": (None, "io.k8s.api.apps.v1.DaemonSetSpec")},
-    "io.k8s.api.batch.v1.Job": {"spec": (None, "io.k8s.api.batch.v1.JobSpec")},
-    "io.k8s.api.core.v1.Pod": {"spec": (None, _POD_SPEC)},
-}
 
 _WILDCARD = Step(wildcard=True)
 _KEY_LINE = re.compile(
@@ -63,12 +30,18 @@ _KEY_LINE = re.compile(
 _JSON_COMMENT = re.compile(r"(?:^|\s)#\s*(\{.*\})\s*$")
 
 
-def schema_hints(*texts: str) -> dict[str, tuple[str, ...]]:
-    """The list-key hints in the comments of YAML texts (later texts win where they disagree)."""
-    hints: dict[str, tuple[str, ...]] = {}
+Hint = tuple[str, ...] | Node
+
+
+def schema_hints(*texts: str, types: TypeTable | None = None) -> dict[str, Hint]:
+    """The hints in the comments of YAML texts (later texts win where they disagree).
+
+    A hint is a list's merge keys (`()`: atomic), or the type a `$ref` names, looked up in `types`.
+    """
+    hints: dict[str, Hint] = {}
     for text in texts:
         for steps, schema in _commented_fields(text):
-            _apply_schema(schema, steps, hints)
+            _apply_schema(schema, steps, hints, types)
     return hints
 
 
@@ -117,33 +90,26 @@ def _commented_fields(text: str) -> list[tuple[tuple[Step, ...], dict[str, Any]]
     return found
 
 
-def _apply_schema(schema: dict[str, Any], steps: tuple[Step, ...], hints: dict[str, tuple[str, ...]]) -> None:
+def _apply_schema(
+    schema: dict[str, Any], steps: tuple[Step, ...], hints: dict[str, Hint], types: TypeTable | None
+) -> None:
     """Record the hints an OpenAPI fragment gives for the field at `steps` and below it."""
     ref = schema.get("$ref")
-    if isinstance(ref, str):
-        _apply_definition(ref.rsplit("/", 1)[-1], steps, hints, depth=0)
+    if isinstance(ref, str) and types is not None:
+        node = types.definition(ref)
+        if node is not None:
+            hints[format_path(steps)] = node
     keys = _merge_keys(schema)
     if keys is not None:
         hints[format_path(steps)] = keys
     items = schema.get("items")
     if isinstance(items, dict):
-        _apply_schema(items, (*steps, _WILDCARD), hints)
+        _apply_schema(items, (*steps, _WILDCARD), hints, types)
     properties = schema.get("properties")
     if isinstance(properties, dict):
         for name, child in properties.items():
             if isinstance(child, dict):
-                _apply_schema(child, (*steps, Step(key=str(name))), hints)
-
-
-def _apply_definition(name: str, steps: tuple[Step, ...], hints: dict[str, tuple[str, ...]], *, depth: int) -> None:
-    if depth > 8:  # the table has no cycles; this bounds a future one
-        return
-    for field, (keys, child) in DEFINITIONS.get(name, {}).items():
-        here = (*steps, Step(key=field))
-        if keys is not None:
-            hints[format_path(here)] = keys
-        if child is not None:
-            _apply_definition(child, (*here, _WILDCARD) if keys is not None else here, hints, depth=depth + 1)
+                _apply_schema(child, (*steps, Step(key=str(name))), hints, types)
 
 
 def _merge_keys(schema: dict[str, Any]) -> tuple[str, ...] | None:

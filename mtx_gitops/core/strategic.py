@@ -1,11 +1,18 @@
-"""Kubernetes strategic merge patch over plain data, without the API schema.
+"""Kubernetes strategic merge patch over plain data, driven by the object's type.
 
-Maps merge recursively and `null` deletes a key. A list whose field has a merge key in
-`listkeys` (containers and env by name, ports by containerPort+protocol...) merges per element:
-a patch element is merged into the element with the same key, a new one is appended. Lists of
-scalars and unkeyed lists are replaced, as Kubernetes does for lists without a merge strategy
-(so `finalizers` is replaced, not unioned). As Kubernetes does, an empty patch list leaves a keyed
-list alone: clear it with `null` or `$patch: replace`.
+Which lists merge per element comes from the type (`kube_types`): a list whose schema has patch
+strategy `merge` and a merge key (containers and env by `name`, container ports by
+`containerPort`) merges element by element; a scalar list with strategy `merge` (finalizers) is
+a union; every other list is replaced (tolerations, args). That is what `kubectl patch --type
+strategic` does with the built-in Go types. For custom resources kubectl has no strategic patch
+(it falls back to JSON merge patch); mtx merges a CRD's lists by its `x-kubernetes-list-map-keys`,
+as server-side apply does, because that is how the API server will treat them; a list that no
+schema describes is keyed by `name` when every element has one (kyaml's inference).
+
+Maps merge recursively and `null` deletes a key. An empty patch list leaves a merged list alone:
+clear it with `null` or `$patch: replace`. Merged lists are ordered as kubectl orders them: the
+patch's elements in patch order (or `$setElementOrder`'s), interleaved with the elements only the
+original has, each kept where it was relative to the others.
 
 Directives:
 - `$patch: delete` on a map deletes it; on a keyed list element deletes that element.
@@ -13,8 +20,7 @@ Directives:
   replaces the whole list with the other elements; on a keyed list element replaces that element.
 - `$retainKeys: [k…]` drops every key of the original map not listed (the patch may only set those).
 - `$deleteFromPrimitiveList/<field>: [v…]` removes those values from the scalar list `<field>`.
-- `$setElementOrder/<field>: [...]` reorders the elements it names (keys for keyed lists, values
-  for scalar lists) among the positions they occupy; elements it does not name stay where they are.
+- `$setElementOrder/<field>: [...]` orders the elements the patch merges into `<field>`.
 
 The merge works in place on `original`, which the caller owns; values taken from the patch are copied.
 """
@@ -24,7 +30,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from mtx_gitops.core.listkeys import KEY_DEFAULTS, identity, keys_for
+from mtx_gitops.core.kube_types import Node
+from mtx_gitops.core.listkeys import KEY_DEFAULTS, identity, inferred_keys
 from mtx_gitops.errors import PatchError
 
 PATCH = "$patch"
@@ -36,22 +43,22 @@ SET_ORDER = "$setElementOrder/"
 DELETED: Any = object()
 
 
-def merge_value(original: Any, patch: Any, *, field: str | None, where: str) -> Any:
+def merge_value(original: Any, patch: Any, *, node: Node | None, where: str) -> Any:
     """Merge one patch value into one original value (or into nothing: `original` None)."""
     if isinstance(patch, dict):
-        return merge_map(original if isinstance(original, dict) else {}, patch, where=where)
+        return merge_map(original if isinstance(original, dict) else {}, patch, node=node, where=where)
     if isinstance(patch, list):
-        return merge_list(original if isinstance(original, list) else [], patch, field=field, where=where)
+        return merge_list(original if isinstance(original, list) else [], patch, node=node, where=where)
     return patch
 
 
-def merge_map(original: dict[str, Any], patch: dict[str, Any], *, where: str) -> Any:
+def merge_map(original: dict[str, Any], patch: dict[str, Any], *, node: Node | None, where: str) -> Any:
     """Merge a patch map into `original`, in place; returns the result or DELETED."""
     directive = patch.get(PATCH, "merge")
     if directive == "delete":
         return DELETED
     if directive == "replace":
-        return merge_map({}, {k: v for k, v in patch.items() if k != PATCH}, where=where)
+        return merge_map({}, {k: v for k, v in patch.items() if k != PATCH}, node=node, where=where)
     if directive != "merge":
         raise PatchError(f"{_at(where)}unknown $patch directive {directive!r}")
     if RETAIN_KEYS in patch:
@@ -59,31 +66,65 @@ def merge_map(original: dict[str, Any], patch: dict[str, Any], *, where: str) ->
     for key, values in patch.items():
         if key.startswith(DELETE_FROM):
             _delete_from_list(original, key[len(DELETE_FROM) :], values, where=where)
+    for key in [key for key in patch if key.startswith(SET_ORDER)]:
+        field = key[len(SET_ORDER) :]
+        if field not in patch and isinstance(original.get(field), list):
+            patch = {**patch, field: []}  # an order alone reorders the list: merge it with no elements
     for key, value in patch.items():
         if key in (PATCH, RETAIN_KEYS) or key.startswith((DELETE_FROM, SET_ORDER)):
             continue
         if value is None:
             original.pop(key, None)
             continue
-        merged = merge_value(original.get(key), value, field=key, where=_join(where, key))
+        child = node.child(key) if node is not None else None
+        order = patch.get(SET_ORDER + key)
+        if order is not None and not isinstance(order, list):
+            raise PatchError(f"{_at(where)}{SET_ORDER}{key} must be a list")
+        if isinstance(value, list):
+            current = original.get(key)
+            merged = merge_list(
+                current if isinstance(current, list) else [], value, node=child, where=_join(where, key), order=order
+            )
+        else:
+            merged = merge_value(original.get(key), value, node=child, where=_join(where, key))
         if merged is DELETED:
             original.pop(key, None)
         else:
             original[key] = merged
-    for key, order in patch.items():
-        if key.startswith(SET_ORDER):
-            _set_order(original, key[len(SET_ORDER) :], order, where=where)
     return original
 
 
-def merge_list(original: list[Any], patch: list[Any], *, field: str | None, where: str) -> list[Any]:
-    """Merge a patch list into `original`, in place when keyed; returns the resulting list."""
+def merge_list(
+    original: list[Any], patch: list[Any], *, node: Node | None, where: str, order: list[Any] | None = None
+) -> list[Any]:
+    """Merge a patch list into `original` by the list's patch strategy; returns the resulting list."""
     elements = [item for item in patch if not _is_list_directive(item)]
     if len(elements) < len(patch):
-        return _fresh_elements(elements, field=field, where=where)
-    keys = keys_for(field, original) if original else keys_for(field, elements)
-    if keys is None:
-        return _fresh_elements(elements, field=field, where=where)
+        return _fresh_elements(elements, node=node, where=where)
+    reorder_only = not patch and order is not None  # `$setElementOrder/<field>` without `<field>`
+    if node is not None and node.type == "array":
+        keys = node.patch_keys()
+        if keys is None:
+            if node.merges_primitives():
+                return _union(original, elements, order)
+            return original if reorder_only else _fresh_elements(elements, node=node, where=where)
+    else:
+        keys = inferred_keys(original) if original else inferred_keys(elements)
+        if keys is None:
+            return original if reorder_only else _fresh_elements(elements, node=node, where=where)
+    return _merge_keyed(
+        original, elements, keys, node=node.items() if node is not None else None, where=where, order=order
+    )
+
+
+def _merge_keyed(
+    original: list[Any], elements: list[Any], keys: tuple[str, ...], *, node: Node | None, where: str,
+    order: list[Any] | None,
+) -> list[Any]:  # fmt: skip
+    if not elements and not order:
+        return original
+    current = list(original)
+    patched: list[Any] = []  # the elements the patch merged or added, in patch order
     for index, element in enumerate(elements):
         at = f"{where}[{index}]"
         if not isinstance(element, dict):
@@ -92,27 +133,91 @@ def merge_list(original: list[Any], patch: list[Any], *, field: str | None, wher
         if missing:
             raise PatchError(f"{_at(at)}element has no merge key {'+'.join(missing)}")
         wanted = identity(element, keys)
-        match = next((i for i, item in enumerate(original) if _has_identity(item, keys, wanted)), None)
+        match = next((i for i, item in enumerate(current) if _has_identity(item, keys, wanted)), None)
         directive = element.get(PATCH)
         if directive == "delete":
-            original[:] = [item for item in original if not _has_identity(item, keys, wanted)]
+            current = [item for item in current if not _has_identity(item, keys, wanted)]
             continue
-        base: dict[str, Any] = {} if match is None or directive == "replace" else original[match]
-        merged = merge_map(base, element, where=at)
-        if merged is DELETED:
-            continue
-        if match is None:
-            original.append(merged)
+        base: dict[str, Any] = {} if match is None or directive == "replace" else current[match]
+        merged = merge_map(base, element, node=node, where=at)
+        if match is not None:
+            del current[match]
+        if merged is not DELETED:
+            patched.append(merged)
+
+    def probe(item: Any) -> Any:
+        return identity(item, keys) if isinstance(item, dict) else item
+
+    named = [probe(item) for item in order or ()]
+    if named:  # the elements the order names count as the patch's, as kubectl counts them
+        patched += [item for item in current if probe(item) in named]
+        current = [item for item in current if probe(item) not in named]
+    return _interleave(patched, current, [probe(item) for item in original], named, probe)
+
+
+def _union(original: list[Any], elements: list[Any], order: list[Any] | None) -> list[Any]:
+    """A scalar list with patch strategy merge: the patch's values, then the original's others."""
+    patched: list[Any] = []
+    for item in elements:
+        if item not in patched:
+            patched.append(copy.deepcopy(item))
+    patched += [item for item in original if item in (order or ()) and item not in patched]
+    if not patched:
+        return original
+    server_only = [item for item in original if item not in patched]
+    return _interleave(patched, server_only, list(original), order, lambda item: item)
+
+
+def _interleave(
+    patched: list[Any], server_only: list[Any], server_order: list[Any], patch_order: Any, probe: Any
+) -> list[Any]:
+    """kubectl's order of a merged list: patch elements and server-only elements, each in their order.
+
+    At each step the server-only element goes first when both it and the next patch element were
+    in the original and it came first there; otherwise the patch element goes first.
+    """
+    if patch_order:
+        ranked = {value: rank for rank, value in enumerate(patch_order) if _hashable(value)}
+        patched = sorted(patched, key=lambda item: ranked.get(_key(probe(item)), len(ranked)))
+    position = {_key(value): index for index, value in enumerate(server_order)}
+    result: list[Any] = []
+    i = j = 0
+    while i < len(server_only) or j < len(patched):
+        if j >= len(patched):
+            result.append(server_only[i])
+            i += 1
+        elif i >= len(server_only):
+            result.append(patched[j])
+            j += 1
         else:
-            original[match] = merged
-    return original
+            left, right = position.get(_key(probe(server_only[i]))), position.get(_key(probe(patched[j])))
+            if left is not None and right is not None and left < right:
+                result.append(server_only[i])
+                i += 1
+            else:
+                result.append(patched[j])
+                j += 1
+    return result
 
 
-def _fresh_elements(elements: list[Any], *, field: str | None, where: str) -> list[Any]:
+def _key(value: Any) -> Any:
+    return value if _hashable(value) else repr(value)
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _fresh_elements(elements: list[Any], *, node: Node | None, where: str) -> list[Any]:
     """Patch elements as plain values: directives applied, deleted elements left out."""
+    items = node.items() if node is not None else None
     result = []
     for index, element in enumerate(elements):
-        value = merge_value(None, copy.deepcopy(element), field=field, where=f"{where}[{index}]")
+        value = merge_value(None, copy.deepcopy(element), node=items, where=f"{where}[{index}]")
         if value is not DELETED:
             result.append(value)
     return result
@@ -143,24 +248,6 @@ def _delete_from_list(original: dict[str, Any], field: str, values: Any, *, wher
     current = original.get(field)
     if isinstance(current, list):
         original[field] = [item for item in current if item not in values]
-
-
-def _set_order(original: dict[str, Any], field: str, order: Any, *, where: str) -> None:
-    if not isinstance(order, list):
-        raise PatchError(f"{_at(where)}{SET_ORDER}{field} must be a list")
-    current = original.get(field)
-    if not isinstance(current, list) or not current:
-        return
-    keys = keys_for(field, current)
-
-    def probe(item: Any) -> Any:
-        return identity(item, keys) if keys is not None and isinstance(item, dict) else item
-
-    wanted = [probe(item) for item in order]
-    named = [(wanted.index(probe(item)), index) for index, item in enumerate(current) if probe(item) in wanted]
-    ordered = [current[index] for _, index in sorted(named)]
-    for (_, slot), item in zip(named, ordered, strict=True):
-        current[slot] = item
 
 
 def _join(where: str, key: str) -> str:

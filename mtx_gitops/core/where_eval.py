@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from mtx_gitops.core import where_ast as ast
+from mtx_gitops.core.kube_types import Node, TypeTable, node_at
 from mtx_gitops.core.paths import as_text, getter
+from mtx_gitops.core.where_types import WrongType, typed_compare
 from mtx_gitops.errors import WhereError
 
 
@@ -77,30 +79,41 @@ _ORDER: dict[str, Callable[[Any, Any], Any]] = {
     ">=": operator.ge,
 }
 # Compiled trees by id(); each entry keeps its tree alive, so an id cannot be reused while cached.
-_COMPILED: dict[int, tuple[ast.Expr, Test]] = {}
+_COMPILED: dict[tuple[int, int, int], tuple[ast.Expr, TypeTable | None, list[str] | None, Test]] = {}
 _COMPILED_MAX = 256
 
 
-def evaluate(expr: ast.Expr, subject: WhereSubject) -> bool:
-    """True when `subject` satisfies `expr`; WhereError when a path meets a value of the wrong type."""
-    entry = _COMPILED.get(id(expr))
-    if entry is None or entry[0] is not expr:
+def evaluate(
+    expr: ast.Expr, subject: WhereSubject, *, types: TypeTable | None = None, notes: list[str] | None = None
+) -> bool:
+    """True when `subject` satisfies `expr`; WhereError when a path meets a value of the wrong type.
+
+    With `types`, fields the schema describes compare by their type (`where_types`): a unit whose
+    value has the wrong type does not match and is noted in `notes` instead of failing the query.
+    """
+    key = (id(expr), id(types), id(notes))
+    entry = _COMPILED.get(key)
+    # The entry holds expr, types and notes, so their ids cannot be reused while it is cached.
+    if entry is None or entry[0] is not expr or entry[1] is not types or entry[2] is not notes:
         if len(_COMPILED) >= _COMPILED_MAX:
             _COMPILED.clear()
-        entry = _COMPILED[id(expr)] = (expr, compile_where(expr))
-    return entry[1](subject)
+        entry = _COMPILED[key] = (expr, types, notes, compile_where(expr, types=types, notes=notes))
+    return entry[3](subject)
 
 
-def compile_where(expr: ast.Expr) -> Test:
-    """A function of a subject equivalent to `evaluate(expr, subject)`."""
+def compile_where(expr: ast.Expr, *, types: TypeTable | None = None, notes: list[str] | None = None) -> Test:
+    """A function of a subject equivalent to `evaluate(expr, subject, types=types, notes=notes)`."""
     if isinstance(expr, ast.And | ast.Or):
-        return _junction([compile_where(part) for part in expr.parts], every=isinstance(expr, ast.And))
+        parts = [compile_where(part, types=types, notes=notes) for part in expr.parts]
+        return _junction(parts, every=isinstance(expr, ast.And))
     if isinstance(expr, ast.Not):
-        inner = compile_where(expr.expr)
+        inner = compile_where(expr.expr, types=types, notes=notes)
         return lambda subject: not inner(subject)
     if isinstance(expr, ast.Contains):
         needle = expr.needle
         return lambda subject: needle in subject.text
+    if types is not None and isinstance(expr, ast.Compare) and expr.attr.name == ast.PATH:
+        return _typed_some(expr, types, notes)
     values = _values(expr.attr)
     if isinstance(expr, ast.Compare) and expr.value is None:
         # `= null` holds when no value is there (or only nulls); `!= null` when some value is.
@@ -130,6 +143,44 @@ def _some(values: Values, test: Callable[[Any], bool]) -> Test:
                     return True
         except WhereError as error:
             raise WhereError(f"{error} (in {subject.space}/{subject.slug})") from None
+        return False
+
+    return some
+
+
+def _typed_some(expr: ast.Compare, types: TypeTable, notes: list[str] | None) -> Test:
+    """`_some` over a path whose values are judged by their type in each document's schema."""
+    get, plain = getter(expr.attr.path), _test(expr)
+    keys = tuple(step.key for step in expr.attr.path)
+    nodes: dict[tuple[Any, Any], Node | None] = {}
+    untyped = _some(_values(expr.attr), plain)
+    if expr.value is None:
+        return untyped
+
+    def some(subject: WhereSubject) -> bool:
+        for document in subject.documents:
+            kind = (document.get("apiVersion"), document.get("kind"))
+            if kind not in nodes:
+                nodes[kind] = node_at(types.for_document(document), keys)
+            node = nodes[kind]
+            for value in get(document):
+                if value is None:
+                    continue
+                try:
+                    verdict = typed_compare(node, expr, value) if node is not None else None
+                    if verdict is None:
+                        verdict = plain(value)
+                except WrongType as wrong:
+                    if notes is not None:
+                        notes.append(
+                            f"{subject.space}/{subject.slug}: {expr.attr.text} is {value!r}, not {wrong.expected} "
+                            f"as {document.get('kind')} needs: left out of the answer"
+                        )
+                    continue
+                except WhereError as error:
+                    raise WhereError(f"{error} (in {subject.space}/{subject.slug})") from None
+                if verdict:
+                    return True
         return False
 
     return some

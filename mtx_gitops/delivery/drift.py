@@ -9,27 +9,28 @@ by their merge keys, and `500m` equals `0.5`.
 from __future__ import annotations
 
 import base64
-import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from mtx_gitops.core.listkeys import identity, keys_for
+from mtx_gitops.core.kube_types import Node, TypeTable
+from mtx_gitops.core.listkeys import identity, inferred_keys
+from mtx_gitops.core.quantity import parse_quantity
 from mtx_gitops.delivery.render import ANNOTATION_COMMIT, ANNOTATION_HASH
 
-_QUANTITY = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$")
-_SUFFIX = {
-    "": Decimal(1), "n": Decimal("1e-9"), "u": Decimal("1e-6"), "m": Decimal("1e-3"),
-    "k": Decimal(10) ** 3, "M": Decimal(10) ** 6, "G": Decimal(10) ** 9, "T": Decimal(10) ** 12,
-    "P": Decimal(10) ** 15, "E": Decimal(10) ** 18, "Ki": Decimal(2) ** 10, "Mi": Decimal(2) ** 20,
-    "Gi": Decimal(2) ** 30, "Ti": Decimal(2) ** 40, "Pi": Decimal(2) ** 50, "Ei": Decimal(2) ** 60,
-}  # fmt: skip
 # Metadata the server owns or fills in; only labels and annotations are mtx's to compare.
 _COMPARED_METADATA = ("labels", "annotations")
 _OWN_ANNOTATIONS = (ANNOTATION_COMMIT, ANNOTATION_HASH)
 
 
-def drifted_fields(rendered: dict[str, Any], live: dict[str, Any]) -> list[str]:
-    """Paths (`spec.replicas`, `…containers[name=web].image`) where live differs from the rendering."""
+def drifted_fields(rendered: dict[str, Any], live: dict[str, Any], *, types: TypeTable | None = None) -> list[str]:
+    """Paths (`spec.replicas`, `…containers[name=web].image`) where live differs from the rendering.
+
+    Lists are matched by the keys of the object's type (`types`, the built-in kinds by default).
+    """
+    if types is None:
+        from mtx_gitops.schema.types import official
+
+        types = official()
+    node = types.for_document(rendered)
     expected = _expected(rendered)
     found: list[str] = []
     for key, value in expected.items():
@@ -40,9 +41,9 @@ def drifted_fields(rendered: dict[str, Any], live: dict[str, Any]) -> list[str]:
             # The recorded commit and hash are compared by sync state, not as drift.
             annotations = {k: v for k, v in (meta.get("annotations") or {}).items() if k not in _OWN_ANNOTATIONS}
             meta["annotations"] = annotations
-            _compare(meta, live.get("metadata") or {}, "metadata", None, found)
+            _compare(meta, live.get("metadata") or {}, "metadata", _child(node, "metadata"), found)
         else:
-            _compare(value, live.get(key), key, key, found)
+            _compare(value, live.get(key), key, _child(node, key), found)
     return found
 
 
@@ -57,7 +58,11 @@ def _expected(rendered: dict[str, Any]) -> dict[str, Any]:
     return expected
 
 
-def _compare(want: Any, have: Any, path: str, field: str | None, found: list[str]) -> None:
+def _child(node: Node | None, key: str | None) -> Node | None:
+    return node.child(key) if node is not None else None
+
+
+def _compare(want: Any, have: Any, path: str, node: Node | None, found: list[str]) -> None:
     if have is None and _is_empty(want):
         return  # the server omits empty and zero values
     if isinstance(want, dict):
@@ -65,30 +70,31 @@ def _compare(want: Any, have: Any, path: str, field: str | None, found: list[str
             found.append(path)
             return
         for key, value in want.items():
-            _compare(value, have.get(key), f"{path}.{key}", key, found)
+            _compare(value, have.get(key), f"{path}.{key}", _child(node, str(key)), found)
     elif isinstance(want, list):
-        _compare_list(want, have, path, field, found)
+        _compare_list(want, have, path, node, found)
     elif not _scalar_equal(want, have):
         found.append(path)
 
 
-def _compare_list(want: list[Any], have: Any, path: str, field: str | None, found: list[str]) -> None:
+def _compare_list(want: list[Any], have: Any, path: str, node: Node | None, found: list[str]) -> None:
     if not isinstance(have, list):
         found.append(path)
         return
-    keys = keys_for(field, want)
+    keys = node.list_keys() if node is not None and node.type == "array" else inferred_keys(want)
+    items = node.items() if node is not None else None
     if keys:
         live_by_key = {identity(item, keys): item for item in have if isinstance(item, dict)}
         for item in want:
             key = identity(item, keys)
             label = ",".join(f"{k}={v}" for k, v in zip(keys, key, strict=True) if v is not None)
-            _compare(item, live_by_key.get(key), f"{path}[{label}]", field, found)
+            _compare(item, live_by_key.get(key), f"{path}[{label}]", items, found)
         return
     if len(want) != len(have):
         found.append(path)
         return
     for index, (item, live_item) in enumerate(zip(want, have, strict=True)):
-        _compare(item, live_item, f"{path}[{index}]", field, found)
+        _compare(item, live_item, f"{path}[{index}]", items, found)
 
 
 def _scalar_equal(want: Any, have: Any) -> bool:
@@ -96,22 +102,8 @@ def _scalar_equal(want: Any, have: Any) -> bool:
         return True
     if isinstance(want, bool) or isinstance(have, bool):
         return False
-    left, right = _quantity(want), _quantity(have)
+    left, right = parse_quantity(want), parse_quantity(have)
     return left is not None and left == right
-
-
-def _quantity(value: Any) -> Decimal | None:
-    if isinstance(value, int | float):
-        return Decimal(str(value))
-    if not isinstance(value, str):
-        return None
-    match = _QUANTITY.match(value)
-    if not match:
-        return None
-    try:
-        return Decimal(match.group(1)) * _SUFFIX[match.group(2) or ""]
-    except InvalidOperation:
-        return None
 
 
 def _is_empty(value: Any) -> bool:

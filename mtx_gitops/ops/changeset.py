@@ -22,6 +22,7 @@ from mtx_gitops.core.model import UnitRef
 from mtx_gitops.core.slug import check_slug
 from mtx_gitops.errors import AlreadyExistsError, NotFoundError, RefusedError, UserError
 from mtx_gitops.ops.audit import read_entries
+from mtx_gitops.ops.kinds import types_for
 from mtx_gitops.store import Repo, Snapshot
 
 PREFIX = "mtx/changeset/"
@@ -196,7 +197,7 @@ def show(repo: Repo, name: str) -> dict[str, Any]:
                 **ref.as_json(),
                 "status": status,
                 "link_changed": bool(links),
-                "fields": [c.as_json() for c in field_changes(old or [], new or [])],
+                "fields": [c.as_json() for c in field_changes(old or [], new or [], types=types_for(after))],
             }
         )
     target_tip = repo.git.rev_parse(f"refs/heads/{changeset.target}")

@@ -21,6 +21,7 @@ from mtx_gitops.core.model import CONFIG_FILE, SPACES_DIR, Link
 from mtx_gitops.errors import ConflictError, NotFoundError, RefMovedError, RefusedError
 from mtx_gitops.ops import changeset as changesets
 from mtx_gitops.ops.audit import read_entries
+from mtx_gitops.ops.kinds import types_for
 from mtx_gitops.store import Repo, Snapshot
 from mtx_gitops.transaction import Plan, UnitChange, WriteResult, write
 
@@ -119,7 +120,7 @@ def _merge_unit(path: str, before: Snapshot, after: Snapshot, target: Snapshot, 
     updated, local = (s.units([ref])[0].documents for s in (after, target))
     # Added on both sides: merged against an empty base, so only differing fields conflict.
     original = before.units([ref])[0].documents if before.has_unit(ref) else []
-    merged = merge_documents(original, updated, local, policy="fail")
+    merged = merge_documents(original, updated, local, policy="fail", types=types_for(target))
     if merged.conflicts:
         landing.conflicts += [
             {"unit": str(ref), **c.as_json(), "changeset": c.upstream, "target": c.local} for c in merged.conflicts

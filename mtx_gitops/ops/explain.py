@@ -19,6 +19,7 @@ from mtx_gitops.core.model import UnitRef, documents_by_identity, unit_path
 from mtx_gitops.core.paths import format_path, parse_path
 from mtx_gitops.errors import NotFoundError, YamlError
 from mtx_gitops.ops.audit import LogEntry, entry_of
+from mtx_gitops.ops.kinds import types_for
 from mtx_gitops.store import Repo, Snapshot
 
 
@@ -29,11 +30,12 @@ def explain_unit(repo: Repo, ref: UnitRef, *, rev: str = "HEAD", path: str | Non
     prefix = format_path(parse_path(path)) if path else ""
     setters = _setters(snap, ref)
     upstream_docs = _merge_base_documents(snap, unit.link.base_blob) if unit.link else None
-    overrides = {(c.document, c.path) for c in field_changes(upstream_docs or [], unit.documents)}
+    types = types_for(snap)
+    overrides = {(c.document, c.path) for c in field_changes(upstream_docs or [], unit.documents, types=types)}
     base_docs = documents_by_identity(upstream_docs or [])
     fields = []
     for ident, doc in documents_by_identity(unit.documents).items():
-        for leaf in leaf_paths(doc):
+        for leaf in leaf_paths(doc, types=types):
             if prefix and not is_within(leaf, prefix):
                 continue
             override = (ident, leaf) in overrides
@@ -79,7 +81,7 @@ def _setters(snap: Snapshot, ref: UnitRef) -> dict[tuple[str, str], LogEntry]:
             continue  # a version that is not valid YAML: it set nothing that is still there
         current = parsed[blob] if blob else []
         entry = entry_of(record)
-        for change in field_changes(previous, current):
+        for change in field_changes(previous, current, types=types_for(snap)):
             setters[(change.document, change.path)] = entry
         previous = current
     return setters

@@ -12,6 +12,7 @@ from mtx_gitops.core.model import UnitRef, link_path, unit_path
 from mtx_gitops.core.slug import check_slug
 from mtx_gitops.errors import NotFoundError, RefusedError
 from mtx_gitops.ops.audit import LogEntry, read_entries
+from mtx_gitops.ops.kinds import types_for
 from mtx_gitops.store import Repo, Snapshot
 from mtx_gitops.transaction import Plan, UnitChange, WriteResult, write
 
@@ -88,7 +89,7 @@ def diff_revisions(repo: Repo, ref: UnitRef, *, rev: str = "HEAD", revision: str
         parent = repo.git.rev_parse(f"{last}^") if last else None
         older = repo.snapshot_at(parent)
     before = older.units([ref])[0].documents if older.has_unit(ref) else []
-    changes = field_changes(before, current.documents)
+    changes = field_changes(before, current.documents, types=types_for(snap))
     return {
         **ref.as_json(),
         "from": older.commit,
@@ -107,7 +108,7 @@ def diff_upstream(repo: Repo, ref: UnitRef, *, rev: str = "HEAD") -> dict[str, A
     upstream = unit.link.upstream
     if not snap.has_unit(upstream):
         raise NotFoundError(f"unit {ref}'s upstream {upstream} no longer exists")
-    changes = field_changes(snap.units([upstream])[0].documents, unit.documents)
+    changes = field_changes(snap.units([upstream])[0].documents, unit.documents, types=types_for(snap))
     return {
         **ref.as_json(),
         "upstream": upstream.as_json(),

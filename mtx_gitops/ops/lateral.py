@@ -14,6 +14,7 @@ from mtx_gitops.core.merge3 import merge_documents
 from mtx_gitops.core.model import Policy, UnitRef, unit_path
 from mtx_gitops.errors import ConflictError, NotFoundError, UserError
 from mtx_gitops.ops.edit import Edit, edit_units
+from mtx_gitops.ops.kinds import types_for
 from mtx_gitops.store import Repo, Snapshot, Unit
 from mtx_gitops.transaction import Plan, WriteResult
 
@@ -64,7 +65,9 @@ def merge_from(
         return [snap.require(ref)]
 
     def edit(_snap: Snapshot, unit: Unit) -> Edit:
-        merged = merge_documents(change["original"] or [], change["updated"], unit.documents, policy=policy)
+        merged = merge_documents(
+            change["original"] or [], change["updated"], unit.documents, policy=policy, types=types_for(_snap)
+        )
         return Edit(merged.documents, merged.conflicts, "; ".join(merged.notes) or None)
 
     def check(plan: Plan) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,8 @@ from mtx_gitops.core.model import Conflict, Policy
 from mtx_gitops.core.schemahints import schema_hints
 from mtx_gitops.errors import ConflictError
 from mtx_gitops.ops.inputs import read_text_input
+from mtx_gitops.schema.openapi import crd_schemas
+from mtx_gitops.schema.types import with_crds
 
 
 @dataclass
@@ -32,11 +35,18 @@ def _load(name: str, what: str) -> tuple[str, list[Any]]:
     return text, yamlio.load_documents(text, source=name)
 
 
-def merge_files(original: str, updated: str, local: str, *, policy: Policy = "local") -> FileMerge:
-    """Merge three YAML files; LOCAL's comments and layout survive in the result."""
+def merge_files(
+    original: str, updated: str, local: str, *, policy: Policy = "local", crd_files: Sequence[str] = ()
+) -> FileMerge:
+    """Merge three YAML files; LOCAL's comments and layout survive in the result.
+
+    Lists follow the official Kubernetes types and the CRDs in `crd_files` (and in the three files).
+    """
     texts = [_load(original, "ORIGINAL"), _load(updated, "UPDATED"), _load(local, "LOCAL")]
-    hints = schema_hints(*(text for text, _docs in texts))
-    result = merge_documents(texts[0][1], texts[1][1], texts[2][1], policy=policy, hints=hints or None)
+    crds = [doc for name in crd_files for doc in _load(name, "--crd")[1]]
+    types = with_crds(crd_schemas([*crds, *(doc for _text, docs in texts for doc in docs)]))
+    hints = schema_hints(*(text for text, _docs in texts), types=types)
+    result = merge_documents(texts[0][1], texts[1][1], texts[2][1], policy=policy, hints=hints or None, types=types)
     if policy == "fail" and result.conflicts:
         listed = "; ".join(describe(c.as_json(), base=False) for c in result.conflicts)
         raise ConflictError(f"{len(result.conflicts)} conflict(s): {listed}", [c.as_json() for c in result.conflicts])

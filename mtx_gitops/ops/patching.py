@@ -5,6 +5,7 @@ from __future__ import annotations
 from mtx_gitops.core.model import UnitRef, validate_documents
 from mtx_gitops.core.patch import PatchType, apply_patch, parse_patch
 from mtx_gitops.ops.edit import Edit, edit_units, one
+from mtx_gitops.ops.kinds import types_for
 from mtx_gitops.store import Repo, Snapshot, Unit
 from mtx_gitops.transaction import WriteResult
 
@@ -24,7 +25,7 @@ def patch_unit(
     patch = parse_patch(patch_text, source=source)
 
     def edit(_snap: Snapshot, unit: Unit) -> Edit:
-        docs = apply_patch(unit.documents, patch, type=patch_type)
+        docs = apply_patch(unit.documents, patch, type=patch_type, types=types_for(_snap))
         return Edit(validate_documents(docs, source=f"{ref} after the patch"))
 
     return edit_units(

@@ -17,6 +17,7 @@ from mtx_gitops.core.fielddiff import field_changes
 from mtx_gitops.core.layout import role_of
 from mtx_gitops.core.model import UnitRef, unit_path
 from mtx_gitops.ops.audit import read_entries
+from mtx_gitops.ops.kinds import types_for
 from mtx_gitops.store import Repo, Snapshot
 
 
@@ -142,7 +143,7 @@ class _Planner:
                 plan.changed.append(
                     {
                         "unit": ref.unit,
-                        "fields": [c.as_json() for c in field_changes(old[ref], new[ref])],
+                        "fields": [c.as_json() for c in field_changes(old[ref], new[ref], types=types_for(self.after))],
                         "link_changed": ref in relinked,
                         "upstream": str(link.upstream) if link else None,
                     }

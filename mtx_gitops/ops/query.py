@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,8 +10,9 @@ from mtx_gitops.adapters.gitlog import last_commits
 from mtx_gitops.core.model import UnitRef, unit_path
 from mtx_gitops.core.slug import check_slug
 from mtx_gitops.core.where import Subject, evaluate, needs, parse_where
-from mtx_gitops.errors import NotFoundError
+from mtx_gitops.errors import MtxWarning, NotFoundError
 from mtx_gitops.ops.cubnames import unit_fields
+from mtx_gitops.ops.kinds import types_for
 from mtx_gitops.ops.revisions import Revisions, head_revision_nums, unit_revisions
 from mtx_gitops.store import Snapshot, Unit
 
@@ -62,6 +64,8 @@ def select_units(
     texts = snap.repo.git.read_blobs(u.blob for u in units) if "text" in wanted else {}
     revnums = head_revision_nums(snap, refs) if "revision_num" in wanted else {}
     space_labels = {s: snap.space(s).labels for s in {r.space for r in refs}}
+    types = types_for(snap) if "documents" in wanted else None
+    notes: list[str] = []
     matched = []
     for u in units:
         subject = Subject(
@@ -77,8 +81,10 @@ def select_units(
             documents=u.documents,
             text=texts[u.blob].decode("utf-8", "replace") if texts else "",
         )
-        if evaluate(expr, subject):
+        if evaluate(expr, subject, types=types, notes=notes):
             matched.append(u.ref)
+    for note in dict.fromkeys(notes):
+        warnings.warn(note, MtxWarning, stacklevel=2)
     return matched
 
 

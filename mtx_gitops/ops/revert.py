@@ -22,6 +22,7 @@ from mtx_gitops.core.model import SPACES_DIR, Conflict, Link, Policy, UnitRef, l
 from mtx_gitops.core.trailers import conflict_trailer
 from mtx_gitops.errors import ConflictError, NotFoundError, RefusedError
 from mtx_gitops.ops.audit import read_entries
+from mtx_gitops.ops.kinds import types_for
 from mtx_gitops.store import Repo, Snapshot
 from mtx_gitops.transaction import Plan, UnitChange, WriteResult, write
 
@@ -194,7 +195,7 @@ def _unit_file(
     original = _documents(undo.after, ref) if base else []
     updated = _documents(undo.before, ref) if target else []
     mine = _documents(tip, ref)
-    merged = merge_documents(original, updated, mine, policy=policy)
+    merged = merge_documents(original, updated, mine, policy=policy, types=types_for(tip))
     change.conflicts += merged.conflicts
     notes += merged.notes
     if merged.documents == mine:

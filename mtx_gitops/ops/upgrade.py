@@ -16,6 +16,7 @@ from mtx_gitops.core.merge3 import DocumentsMerge, merge_documents
 from mtx_gitops.core.model import Link, Policy, UnitRef, link_path
 from mtx_gitops.errors import ConflictError, NotFoundError, UserError
 from mtx_gitops.ops.edit import Edit, Progress, edit_units
+from mtx_gitops.ops.kinds import types_for
 from mtx_gitops.ops.query import select_units
 from mtx_gitops.ops.units import link_file
 from mtx_gitops.store import Repo, Snapshot, Unit
@@ -74,7 +75,9 @@ def upgrade_units(
         assert u.upstream_blob is not None
         key = (link.base_blob, u.upstream_blob, u.blob)
         if key not in merges:
-            merged = merge_documents(parsed[link.base_blob], parsed[u.upstream_blob], u.documents, policy=policy)
+            merged = merge_documents(
+                parsed[link.base_blob], parsed[u.upstream_blob], u.documents, policy=policy, types=types_for(snap)
+            )
             merges[key] = merged, merged.documents == u.documents  # equal blobs, equal documents
         merged, same = merges[key]
         new_link = Link(link.upstream, u.upstream_blob, snap.commit)

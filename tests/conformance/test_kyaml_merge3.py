@@ -13,8 +13,10 @@ import pytest
 import yaml
 
 from mtx_gitops.core.changes import unexplained
+from mtx_gitops.core.kube_types import Node
 from mtx_gitops.core.merge3 import ABSENT, merge_values
 from mtx_gitops.core.schemahints import schema_hints
+from mtx_gitops.schema.types import official
 from tests.conformance.vectors import VECTORS, cases
 
 CASES = cases()
@@ -26,11 +28,16 @@ def _parse(text: str | None) -> Any:
     return yaml.safe_load(text)
 
 
-def _case(path: Path) -> tuple[dict[str, Any], tuple[Any, Any, Any], Any, dict[str, tuple[str, ...]]]:
+def _case(path: Path) -> tuple[dict[str, Any], tuple[Any, Any, Any], Any, dict[str, Any]]:
     vector = yaml.safe_load(path.read_text(encoding="utf-8"))
     texts = [vector.get(name) or "" for name in ("origin", "update", "local")]
     sides = (_parse(texts[0]), _parse(texts[1]), _parse(texts[2]))
-    return vector, sides, _parse(vector.get("expected")), schema_hints(*texts)
+    return vector, sides, _parse(vector.get("expected")), schema_hints(*texts, types=official())
+
+
+def _type(*sides: Any) -> Node | None:
+    """The official type of the vector's object (its local side, else upstream, else origin)."""
+    return next((node for side in reversed(sides) if (node := official().for_document(side))), None)
 
 
 def test_the_suite_is_there() -> None:
@@ -41,7 +48,7 @@ def test_the_suite_is_there() -> None:
 def test_upstream_policy_reproduces_kyaml(path: Path) -> None:
     _, (origin, update, local), expected, hints = _case(path)
 
-    merged, _ = merge_values(origin, update, local, policy="upstream", hints=hints)
+    merged, _ = merge_values(origin, update, local, policy="upstream", hints=hints, node=_type(origin, update, local))
 
     assert merged == expected
 
@@ -50,21 +57,29 @@ def test_upstream_policy_reproduces_kyaml(path: Path) -> None:
 def test_local_policy_reports_every_departure_from_kyaml(path: Path) -> None:
     _, (origin, update, local), expected, hints = _case(path)
 
-    merged, conflicts = merge_values(origin, update, local, policy="local", hints=hints)
+    node = _type(origin, update, local)
+    merged, conflicts = merge_values(origin, update, local, policy="local", hints=hints, node=node)
 
-    assert unexplained(merged, expected, conflicts, hints=hints) == []
+    assert unexplained(merged, expected, conflicts, hints=hints, node=node) == []
     assert all(conflict.resolution == "local" for conflict in conflicts)
 
 
 def test_comment_schemas_become_list_key_hints() -> None:
     hints = {path.stem: _case(path)[3] for path in VECTORS.glob("*.yaml")}
 
+    def named(hint: Any) -> Any:
+        return hint.definition if isinstance(hint, Node) else hint
+
     assert hints["element-18"]["spec.template.spec.containers"] == ("name",)
-    assert hints["element-18"]["spec.template.spec.containers[*].ports"] == ("containerPort", "protocol")
+    assert named(hints["element-18"]["spec.template.spec.containers[*]"]) == "io.k8s.api.core.v1.Container"
     assert hints["element-19"]["spec.template.spec.containers"] == ("name",)
-    assert hints["element-20"]["spec.containers"] == ("name",)
-    assert hints["element-21"]["spec.containers[*].env"] == ("name",)
+    assert named(hints["element-20"]["spec"]) == "io.k8s.api.core.v1.PodSpec"
+    assert named(hints["element-21"]["spec"]) == "io.k8s.api.core.v1.PodSpec"
     assert hints["scalar-03"] == {}
+    # The named definitions give the keys below them, from the official schema.
+    pod_spec = hints["element-20"]["spec"]
+    assert pod_spec.child("containers").list_keys() == ("name",)
+    assert pod_spec.child("containers").items().child("ports").list_keys() == ("containerPort", "protocol")
 
 
 def test_element_16_infers_list_keys_from_the_elements() -> None:

@@ -14,7 +14,7 @@ import yaml
 
 from mtx_gitops.core.changes import changed_paths, is_within
 from mtx_gitops.core.merge3 import ABSENT
-from tests.conformance.test_kyaml_merge3 import CASES, _case
+from tests.conformance.test_kyaml_merge3 import CASES, _case, _type
 from tests.conftest import run
 
 
@@ -53,7 +53,7 @@ def test_merge_file_local_policy_reports_every_departure_from_kyaml(path: Path, 
     documents, conflicts = _merge_file(vector, tmp_path)
 
     reported = [conflict["path"] for conflict in conflicts]
-    departures = changed_paths(_one(documents), expected, hints=hints)
+    departures = changed_paths(_one(documents), expected, hints=hints, node=_type(expected))
     assert [p for p in departures if not any(is_within(p, prefix) for prefix in reported)] == []
     assert all(conflict["resolution"] == "local" for conflict in conflicts)
 

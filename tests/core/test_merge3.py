@@ -10,6 +10,7 @@ import pytest
 from mtx_gitops.core.merge3 import ABSENT, merge_values
 from mtx_gitops.core.model import Conflict
 from mtx_gitops.errors import UserError
+from mtx_gitops.schema.types import official
 
 CONTAINER = "spec.template.spec.containers[name=trade-service]"
 
@@ -173,7 +174,10 @@ def test_ports_are_named_by_container_port_and_protocol() -> None:
         container(doc)["ports"][0]["name"] = name
         return doc
 
-    _, conflicts = merge_values(trade_service(), with_port_name("web"), with_port_name("api"), policy="local")
+    node = official().for_document(trade_service())
+    _, conflicts = merge_values(
+        trade_service(), with_port_name("web"), with_port_name("api"), policy="local", node=node
+    )
 
     assert [c.path for c in conflicts] == [f"{CONTAINER}.ports[containerPort=18092,protocol=TCP].name"]
 

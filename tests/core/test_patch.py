@@ -7,9 +7,17 @@ from typing import Any
 
 import pytest
 
-from mtx_gitops.core.patch import apply_patch, parse_patch
+from mtx_gitops.core.patch import apply_patch as untyped_apply_patch
+from mtx_gitops.core.patch import parse_patch
 from mtx_gitops.errors import PatchError, UserError
+from mtx_gitops.schema.types import official
 from tests.core.traderx import IMAGE, app, containers_of, containers_patch, trade_service
+
+
+def apply_patch(documents: Any, patch: Any, **options: Any) -> Any:
+    """The patch as mtx applies it: with the official Kubernetes types."""
+    return untyped_apply_patch(documents, patch, types=official(), **options)
+
 
 # --- parsing ----------------------------------------------------------------------------------
 
@@ -61,12 +69,22 @@ def test_stage4_base_update_merges_container_by_name_and_env_by_name() -> None:
     assert base == before and documents[1] is base[1]
 
 
-def test_a_new_container_is_appended() -> None:
+def test_a_new_container_goes_first_as_kubectl_orders_it() -> None:
     documents = apply_patch(trade_service(), containers_patch({"name": "metrics", "image": "prom/statsd:v0.26"}))
-    assert [c["name"] for c in containers_of(documents)] == ["trade-service", "proxy", "metrics"]
+    # kubectl: elements the original did not have come before it; `$setElementOrder` decides otherwise.
+    assert [c["name"] for c in containers_of(documents)] == ["metrics", "trade-service", "proxy"]
+
+    ordered = containers_patch({"name": "metrics", "image": "prom/statsd:v0.26"})
+    ordered["spec"]["template"]["spec"]["$setElementOrder/containers"] = [
+        {"name": "trade-service"},
+        {"name": "proxy"},
+        {"name": "metrics"},
+    ]
+    appended = apply_patch(trade_service(), ordered)
+    assert [c["name"] for c in containers_of(appended)] == ["trade-service", "proxy", "metrics"]
 
 
-def test_ports_merge_by_container_port_and_protocol_defaulting_to_tcp() -> None:
+def test_ports_merge_by_container_port_alone_as_kubectl_does() -> None:
     same = apply_patch(
         trade_service(),
         containers_patch(
@@ -75,14 +93,13 @@ def test_ports_merge_by_container_port_and_protocol_defaulting_to_tcp() -> None:
     )
     assert app(same)["ports"] == [{"name": "http", "containerPort": 18092, "protocol": "TCP", "hostPort": 80}]
 
+    # The patch merge key of container ports is containerPort alone (the API's patchMergeKey), so
+    # kubectl merges a UDP port into the TCP port with the same number.
     udp = apply_patch(
         trade_service(),
         containers_patch({"name": "trade-service", "ports": [{"containerPort": 18092, "protocol": "UDP"}]}),
     )
-    assert app(udp)["ports"] == [
-        {"name": "http", "containerPort": 18092},
-        {"containerPort": 18092, "protocol": "UDP"},
-    ]
+    assert app(udp)["ports"] == [{"name": "http", "containerPort": 18092, "protocol": "UDP"}]
 
 
 def test_patch_delete_removes_a_list_element_or_a_map() -> None:

@@ -9,9 +9,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mtx_gitops.core.patch import apply_patch, merge_patch
+from mtx_gitops.core.patch import apply_patch as untyped_apply_patch
+from mtx_gitops.core.patch import merge_patch
 from mtx_gitops.errors import PatchError
+from mtx_gitops.schema.types import official
 from tests.core.traderx import IMAGE, app, containers_of, containers_patch, trade_service
+
+
+def apply_patch(documents: Any, patch: Any, **options: Any) -> Any:
+    """The patch as mtx applies it: with the official Kubernetes types."""
+    return untyped_apply_patch(documents, patch, types=official(), **options)
+
 
 # --- merge patch (RFC 7386) -------------------------------------------------------------------
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from mtx_gitops.core.kube_types import Node
 from mtx_gitops.core.schemahints import schema_hints
+from mtx_gitops.schema.types import official
 
 CONTAINER_LIST = (
     '{"items":{"$ref": "#/definitions/io.k8s.api.core.v1.Container"},"type":"array",'
@@ -19,11 +21,15 @@ spec:
       - name: foo # not a schema
         image: foo:bar
 """
-    hints = schema_hints(text)
+    hints = schema_hints(text, types=official())
 
     assert hints["spec.template.spec.containers"] == ("name",)
-    assert hints["spec.template.spec.containers[*].ports"] == ("containerPort", "protocol")
-    assert hints["spec.template.spec.containers[*].env"] == ("name",)
+    element = hints["spec.template.spec.containers[*]"]
+    assert isinstance(element, Node) and element.definition == "io.k8s.api.core.v1.Container"
+    assert element.child("ports").list_keys() == ("containerPort", "protocol")
+    assert element.child("env").list_keys() == ("name",)
+    # Without the official types a `$ref` names nothing; the comment's own keys still count.
+    assert schema_hints(text) == {"spec.template.spec.containers": ("name",)}
 
 
 def test_a_head_comment_applies_to_the_next_field() -> None:
@@ -34,10 +40,13 @@ spec:
   containers:
   - name: foo
 """
-    hints = schema_hints(text)
+    hints = schema_hints(text, types=official())
 
-    assert hints["spec.containers"] == ("name",)
-    assert hints["spec.volumes"] == ("name",)
+    pod_spec = hints["spec"]
+    assert isinstance(pod_spec, Node) and pod_spec.definition == "io.k8s.api.core.v1.PodSpec"
+    assert pod_spec.child("containers").list_keys() == ("name",)
+    assert pod_spec.child("volumes").list_keys() == ("name",)
+    assert pod_spec.child("tolerations").list_keys() is None
     assert "containers" not in hints
 
 
