@@ -36,12 +36,23 @@ def outcome(conflict: Mapping[str, Any]) -> str:
     return "not merged" if resolution in (None, UNRESOLVED) else f"kept {resolution}"
 
 
-def describe(conflict: Mapping[str, Any], *, unit: str | None = None, base: bool = True) -> str:
-    """One line: `prod-eu/pc spec.replicas in apps/Deployment/pc: base 1, upstream 4, local 5 → kept local`."""
-    values = [(side, conflict.get(side)) for side in (("base",) if base else ()) + ("upstream", "local")]
-    shown = ", ".join(f"{side} {_value(value)}" for side, value in values)
-    named = f"{unit} " if unit else ""
-    return f"{named}{location(conflict)}: {shown} → {outcome(conflict)}"
+def describe(
+    conflict: Mapping[str, Any],
+    *,
+    unit: str | None = None,
+    base: bool = True,
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """One line: `prod-eu/pc spec.replicas in apps/Deployment/pc: base 1, upstream 4, local 5 → kept local`.
+
+    `labels` renames the three sides where they mean something else (a revert: the reverted commit,
+    before it, now).
+    """
+    sides = (("base",) if base else ()) + ("upstream", "local")
+    named = labels or {}
+    shown = ", ".join(f"{named.get(side, side)} {_value(conflict.get(side))}" for side in sides)
+    where = f"{unit} {location(conflict)}" if unit else location(conflict)
+    return f"{where}: {shown} → {outcome(conflict)}"
 
 
 def _value(value: Any) -> str:
