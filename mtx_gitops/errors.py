@@ -44,6 +44,19 @@ class WhereError(UserError):
     """A WHERE expression that does not parse or does not type-check."""
 
 
+class InvalidDocumentsError(UserError):
+    """A write whose result holds documents the Kubernetes schemas refuse; nothing was written.
+
+    `lines` name one invalid document each (what is wrong, where, what is expected); `findings` are
+    the same as data, for `-o json`.
+    """
+
+    def __init__(self, message: str, lines: list[str], findings: list[dict[str, object]]) -> None:
+        super().__init__(message)
+        self.lines = lines
+        self.findings = findings
+
+
 class RefusedError(MtxError):
     """The operation was understood but refused: it would do harm or cannot be done now."""
 
@@ -111,6 +124,17 @@ def exit_code_for(error: BaseException) -> int:
     if isinstance(error, MtxError):
         return error.exit_code
     return EXIT_INTERNAL
+
+
+def error_lines(error: BaseException) -> list[str]:
+    """What is printed for an error: one line, or for invalid documents one line per document (the
+    last one also saying what happened to the write)."""
+    lines = getattr(error, "lines", None) if isinstance(error, InvalidDocumentsError) else None
+    if not lines:
+        return [one_line(error)]
+    return [f"error: {' '.join(line.split())}" for line in lines[:-1]] + [
+        f"error: {' '.join(lines[-1].split())} ({' '.join(str(error).split())})"
+    ]
 
 
 def one_line(error: BaseException) -> str:

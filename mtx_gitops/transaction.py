@@ -18,6 +18,7 @@ from typing import Any
 from mtx_gitops.adapters import gitcheckout, interrupts
 from mtx_gitops.adapters.filelock import exclusive
 from mtx_gitops.adapters.gitrepo import blob_id, identity_of
+from mtx_gitops.core.layout import role_of
 from mtx_gitops.core.model import Conflict
 from mtx_gitops.core.slug import check_branch
 from mtx_gitops.core.trailers import format_message
@@ -26,6 +27,7 @@ from mtx_gitops.store import Repo, Snapshot
 from mtx_gitops.store.drydiff import dry_run_diff
 
 RETRIES = 5
+NO_VALIDATE = ("Mtx-No-Validate", "true")  # the trailer of a write committed without the validation gate
 
 
 @dataclass
@@ -63,6 +65,8 @@ class Plan:
     units: list[UnitChange] = field(default_factory=list)
     trailers: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # path -> the new documents of a unit file in `files`, when the use case has them parsed (spares a parse)
+    documents: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     done: str = ""  # what the commit does in a few words, said when it changes no unit: `space traderx created`
 
 
@@ -126,6 +130,7 @@ def write(
             snapshot = repo.snapshot_at(start)
             plan = build(snapshot)
             files = {p: d for p, d in plan.files.items() if (blob_id(d) if d is not None else None) != snapshot.blob(p)}
+            _gate(repo, snapshot, plan, files)
             if dry_run or not files:
                 return WriteResult(
                     None,
@@ -160,6 +165,23 @@ def write(
                     _update_checkout(repo, start, commit, files, on_disk, where=target)
             return WriteResult(commit, target, plan.units, plan.notes, done=plan.done)
     raise RefMovedError(f"branch {target!r} kept moving while mtx was writing ({RETRIES} attempts)")
+
+
+def _gate(repo: Repo, snapshot: Snapshot, plan: Plan, files: dict[str, bytes | None]) -> None:
+    """Refuse a plan whose unit files hold invalid documents (InvalidDocumentsError), or under
+    --no-validate record that they were not checked; CRs of a CRD mtx has not seen become notes."""
+    if not any(data is not None and role_of(path).role == "unit" for path, data in files.items()):
+        return
+    if not repo.validate_writes:
+        if NO_VALIDATE not in plan.trailers:
+            plan.trailers.append(NO_VALIDATE)
+        return
+    from mtx_gitops.schema.gate import check_write, refusal
+
+    findings = check_write(snapshot, files, documents=plan.documents)
+    if any(f.severity == "error" for f in findings):
+        raise refusal(findings)
+    plan.notes += [f"warning: {f.document}: {f}" for f in findings if f"warning: {f.document}: {f}" not in plan.notes]
 
 
 def _journal(repo: Repo) -> Path:

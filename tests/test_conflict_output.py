@@ -58,7 +58,13 @@ kind: Deployment
 metadata:
   name: productcatalogservice
 spec:
+  selector:
+    matchLabels:
+      app: productcatalogservice
   template:
+    metadata:
+      labels:
+        app: productcatalogservice
     spec:
       containers:
       - name: server

@@ -46,7 +46,7 @@ def test_plan_of_an_upgrade_branch_shows_three_spaces_with_their_changed_fields(
         "fields_changed": 6,
         "upgrades_pending": 0,
         "conflicts": 0,
-        "findings": 0,
+        "invalid_documents": 0,
     }
     for space in plan["spaces"]:
         [unit] = space["changed"]

@@ -49,6 +49,8 @@ def _space(region: int, *, conflicts: int, fields: int) -> dict[str, Any]:
 
 
 def _plan(spaces: list[dict[str, Any]], findings: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    errors = [f for f in findings or [] if f["severity"] == "error"]
+    validation = {"kubernetesVersion": "1.20", "invalid_documents": len(errors), "findings": findings or []}
     summary = {
         "spaces": len(spaces),
         "units_added": 0,
@@ -57,9 +59,9 @@ def _plan(spaces: list[dict[str, Any]], findings: list[dict[str, Any]] | None = 
         "fields_changed": sum(len(u["fields"]) for s in spaces for u in s["changed"]),
         "upgrades_pending": 0,
         "conflicts": sum(len(s["conflicts"]) for s in spaces),
-        "findings": len(findings or []),
+        "invalid_documents": len(errors),
     }
-    return {"base": "main", "head": "upgrade", "summary": summary, "findings": findings or [], "spaces": spaces}
+    return {"base": "main", "head": "upgrade", "summary": summary, "validation": validation, "spaces": spaces}
 
 
 @pytest.mark.parametrize("fields", [0, 30, 300])
@@ -115,14 +117,17 @@ def test_long_values_keep_their_end_so_the_new_tag_shows() -> None:
 
 
 def test_validation_findings_come_first_and_whole() -> None:
-    findings = [
-        {"severity": "error", "unit": "prod-1/svc03", "path": "spec.replicas", "message": "expected integer"},
-        {"severity": "warning", "unit": "prod-2/svc04", "message": "no resource limits"},
-    ]
+    def finding(n: int, severity: str) -> dict[str, Any]:
+        document = {"source": f"spaces/prod-1/svc{n:02d}.yaml", "kind": "Deployment", "name": f"svc{n:02d}"}
+        return {"severity": severity, "document": document, "path": "spec.replicas", "message": "expected integer"}
+
+    findings = [finding(n, "error") for n in range(12)] + [finding(n, "warning") for n in range(12)]
 
     markdown = plan_markdown(_plan([_space(0, conflicts=1, fields=300)], findings), limit=2_000)
 
-    assert "· 2 finding(s)" in markdown
-    assert "- ❌ `prod-1/svc03` `spec.replicas`: expected integer" in markdown
-    assert "- ⚠️ `prod-2/svc04`: no resource limits" in markdown
-    assert markdown.index("2 finding(s)\n") < markdown.index("1 conflict(s)\n") < markdown.index("<details>")
+    assert "❌ **12 invalid document(s)**" in markdown
+    assert all(
+        f"- `spaces/prod-1/svc{n:02d}.yaml` Deployment `svc{n:02d}`: `spec.replicas`" in markdown for n in range(12)
+    )
+    assert markdown.count("- ⚠️ `spaces/prod-1/svc") == 12 and "more: see" not in markdown
+    assert markdown.index("invalid document(s)") < markdown.index("#### ⚠️ 1 conflict(s)") < markdown.index("<details>")

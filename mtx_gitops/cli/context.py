@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from mtx_gitops.errors import ConflictError, UnhealthyError, UserError
+from mtx_gitops.errors import ConflictError, InvalidDocumentsError, UnhealthyError, UserError
 
 if TYPE_CHECKING:
     from mtx_gitops.store import Repo
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 OUTPUTS = ("table", "json", "yaml")
 # Options that mean the same to every command and may appear anywhere (as with kubectl).
 VALUE_OPTIONS = {"--repo", "--branch", "-m", "--message", "-o", "--output", "--changeset", "--jq", "--columns"}
-FLAG_OPTIONS = {"--dry-run", "--json", "--quiet", "--no-header", "--names"}
+FLAG_OPTIONS = {"--dry-run", "--json", "--quiet", "--no-header", "--names", "--no-validate"}
 
 
 @dataclass
@@ -37,12 +37,15 @@ class Globals:
     no_header: bool = False  # cub's --no-header: plain table without its header line
     names: bool = False  # cub's --names: only the names of the listed entities, one a line
     columns: str | None = None  # cub's --columns A,B.C: the columns of a list, in cub's names
+    no_validate: bool = False
 
     def open_repo(self) -> Repo:
         """The repository these options name (or the one found by walking up)."""
         from mtx_gitops.store import Repo
 
-        return Repo.discover(Path(self.repo) if self.repo else None)
+        repo = Repo.discover(Path(self.repo) if self.repo else None)
+        repo.validate_writes = not self.no_validate
+        return repo
 
     def write_options(self, repo: Repo) -> dict[str, Any]:
         """branch/message/dry_run for a mutating use case (the current changeset's branch, if any)."""
@@ -131,6 +134,8 @@ def emit_error(output: str, error: BaseException) -> None:
     """
     if output != "table" and isinstance(error, ConflictError):
         _write_data(output, {"error": " ".join(str(error).split()), "conflicts": error.conflicts})
+    elif output != "table" and isinstance(error, InvalidDocumentsError):
+        _write_data(output, {"error": " ".join(str(error).split()), "findings": error.findings})
     if output != "table" and isinstance(error, UnhealthyError):
         _write_data(output, {"error": " ".join(str(error).split()), "objects": error.objects})
 

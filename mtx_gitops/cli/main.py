@@ -13,10 +13,10 @@ from typing import Annotated, Any
 import typer
 import typer.main
 
-from mtx_gitops.cli import audit, changeset, delivery, merge, revert, run, space, tutorial, unit, unit_history
+from mtx_gitops.cli import audit, changeset, delivery, merge, revert, run, space, tutorial, unit, unit_history, validate
 from mtx_gitops.cli.context import Globals, check_output, emit_error, hoist_globals, set_active
 from mtx_gitops.cli.lazy import LazyGroup
-from mtx_gitops.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, MtxWarning, exit_code_for, one_line
+from mtx_gitops.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, MtxWarning, error_lines, exit_code_for
 
 app = typer.Typer(
     name="mtx",
@@ -69,6 +69,10 @@ def root(
     version: Annotated[
         bool, typer.Option("--version", is_eager=True, callback=_print_version, help="Print mtx's version and exit.")
     ] = False,
+    no_validate: Annotated[
+        bool,
+        typer.Option("--no-validate", help="Commit documents the schemas refuse (a trailer says so)."),
+    ] = False,
 ) -> None:
     """Global options; they may appear anywhere on the command line."""
     g = ctx.ensure_object(Globals)  # main() passes its own, to read the output format after an error
@@ -76,6 +80,7 @@ def root(
     g.output = "json" if json_ and output == "table" else check_output(output)
     g.jq, g.quiet, g.no_header, g.names, g.columns = jq, quiet, no_header, names, columns
     set_active(g)
+    g.no_validate = no_validate
 
 
 # Top-level commands and command groups, built into click commands only when they run (cli/lazy.py).
@@ -84,6 +89,7 @@ audit.register(commands)
 space.register(commands)
 delivery.register(commands)
 commands.command("merge-file")(merge.merge_file)
+commands.command("validate")(validate.validate)
 unit_history.register(unit.app)
 revert.register(commands, changeset.app)
 GROUPS = {
@@ -128,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
         else:
             if os.environ.get("MTX_DEBUG"):
                 raise
-            sys.stderr.write(one_line(exc) + "\n")
+            sys.stderr.write("".join(f"{line}\n" for line in error_lines(exc)))
             emit_error(invocation.output, exc)
             code = exit_code_for(exc)
     finally:

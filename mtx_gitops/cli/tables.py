@@ -12,6 +12,7 @@ from rich.table import Table
 from mtx_gitops.core.conflictview import describe
 
 if TYPE_CHECKING:
+    from mtx_gitops.ops.validation import Validation
     from mtx_gitops.transaction import WriteResult
 
 console = Console(highlight=False, soft_wrap=True)
@@ -40,7 +41,21 @@ def print_write(result: WriteResult) -> None:
         for c in unit.conflicts:
             console.print(f"    [red]conflict[/] {escape(describe(c.as_json()))}")
     for note in result.notes:
-        console.print(f"  [dim]{note}[/]")
+        console.print(f"  [dim]{escape(note)}[/]")
+
+
+def print_validation(found: Validation) -> None:
+    """One line per invalid document (every finding on it), then the warnings and a summary."""
+    invalid = found.invalid_documents()
+    for document, findings in invalid.items():
+        console.print(f"[red]✗[/] {escape(str(document))}: {escape('; '.join(map(str, findings)))}")
+    for finding in found.warnings:
+        console.print(f"[yellow]![/] {escape(str(finding.document))}: {escape(str(finding))}")
+    where = f"{found.units} unit(s) against Kubernetes {found.kubernetes_version}"
+    if invalid:
+        console.print(f"[red]✗[/] {len(invalid)} invalid document(s) in {where}")
+    else:
+        console.print(f"[green]✓[/] {where}: every document valid")
 
 
 def stderr_progress(verb: str, *, every: int = 250) -> Callable[[int, int], None]:

@@ -95,6 +95,7 @@ def edit_units(
         texts = snap.repo.git.read_blobs(unit.blob for unit, _, _ in pending)
         for unit, documents, path in pending:
             plan.files[path] = rewrite(unit, texts, documents, path)
+            plan.documents[path] = documents
         if on_plan is not None:
             on_plan(plan)
         return plan

@@ -1,7 +1,8 @@
 """`mtx plan --base REV --head REV`: what a branch changes, per space and target, for a pull request.
 
 Compares the head with its merge base with `--base` (what a pull request would merge, as
-`git diff base...head` does). Per space: units added, changed (field diffs, old → new) and
+`git diff base...head` does). First, the validation findings of the units the branch adds or
+changes, at the head (`mtx validate` checks every unit). Per space: units added, changed (field diffs, old → new) and
 removed, metadata and upstream-link changes, upgrades left pending at the head, and the conflicts
 the branch's commits recorded in their trailers. Trees are read with one `ls-tree` each and every
 changed unit is parsed through the parse cache, so a 300-space upgrade plans in well under 5 s.
@@ -18,6 +19,7 @@ from mtx_gitops.core.layout import role_of
 from mtx_gitops.core.model import UnitRef, unit_path
 from mtx_gitops.ops.audit import read_entries
 from mtx_gitops.ops.kinds import types_for
+from mtx_gitops.ops.validation import validate_paths
 from mtx_gitops.store import Repo, Snapshot
 
 
@@ -56,6 +58,7 @@ def plan(repo: Repo, *, base: str, head: str = "HEAD") -> dict[str, Any]:
     planner = _Planner(repo.snapshot_at(start), repo.snapshot_at(head_commit))
     planner.files()
     planner.pending()
+    validation = validate_paths(planner.after, [p for p in planner.changed if role_of(p).role == "unit"])
     for entry in read_entries(repo, [f"{start}..{head_commit}"]):
         for conflict in entry.conflicts:
             space = str(conflict.get("unit", "")).partition("/")[0]
@@ -70,7 +73,7 @@ def plan(repo: Repo, *, base: str, head: str = "HEAD") -> dict[str, Any]:
         "fields_changed": sum(len(u["fields"]) for r in rows for u in r["changed"]),
         "upgrades_pending": sum(len(r["upgrades_pending"]) for r in rows),
         "conflicts": sum(len(r["conflicts"]) for r in rows),
-        "findings": 0,
+        "invalid_documents": len(validation.invalid_documents()),
     }
     return {
         "base": base,
@@ -78,9 +81,8 @@ def plan(repo: Repo, *, base: str, head: str = "HEAD") -> dict[str, Any]:
         "base_commit": base_commit,
         "head_commit": head_commit,
         "merge_base": start,
+        "validation": validation.as_json(),  # of the units the branch adds or changes, at the head
         "summary": summary,
-        # Validation findings of the head ({severity, unit, path, message}); the comment lists them first.
-        "findings": [],
         "spaces": rows,
     }
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +37,7 @@ DETAILS = (Detail(), Detail(20), Detail(5), Detail(0), Detail(0, units=False))
 def plan_markdown(data: dict[str, Any], *, limit: int = MAX_CHARS) -> str:
     """Markdown for `plan`'s JSON data, at most `limit` characters when unit detail can make it so."""
     spaces = data["spaces"]
-    first = [*_header(data), *_findings(data.get("findings") or []), *_conflicts(spaces)]
+    first = [*_header(data), *_conflicts(spaces)]
     groups = _same_change(spaces)
     text = ""
     for detail in DETAILS:
@@ -55,30 +54,18 @@ def _join(lines: list[str]) -> str:
 
 def _header(data: dict[str, Any]) -> list[str]:
     s = data["summary"]
-    findings = f" · {s['findings']} finding(s)" if s.get("findings") else ""
     lines = [
         f"### mtx plan: `{data['head']}` against `{data['base']}`",
         "",
         f"**{s['spaces']} space(s)** · {s['units_added']} unit(s) added · {s['units_changed']} changed · "
         f"{s['units_removed']} removed · {s['fields_changed']} field(s) · "
-        f"{s['upgrades_pending']} upgrade(s) pending · {s['conflicts']} conflict(s){findings}",
+        f"{s['upgrades_pending']} upgrade(s) pending · {s['conflicts']} conflict(s)",
         "",
+        *(_validation(data["validation"]) if "validation" in data else []),
     ]
     if not data["spaces"]:
         lines.append("No spaces change.")
     return lines
-
-
-def _findings(findings: list[Mapping[str, Any]]) -> list[str]:
-    """Validation findings, all of them: `- ❌ `space/unit` path: message` (fields that are absent are left out)."""
-    if not findings:
-        return []
-    lines = ["", f"#### {len(findings)} finding(s)", ""]
-    for finding in findings:
-        mark = "⚠️" if finding.get("severity") == "warning" else "❌"
-        where = " ".join(f"`{_cell(str(finding[key]))}`" for key in ("unit", "path") if finding.get(key))
-        lines.append(f"- {mark} {where}{': ' if where else ''}{_cell(str(finding.get('message', '')))}")
-    return [*lines, ""]
 
 
 def _conflicts(spaces: list[dict[str, Any]]) -> list[str]:
@@ -109,6 +96,29 @@ def _shortened(data: dict[str, Any], detail: Detail) -> list[str]:
         left = f"field rows past {detail.rows} per unit ({rows})"
     full = f"mtx plan --base {data['base']} --head {data['head']}"
     return [f"_Shortened to fit a comment: {left} left out. All of it: `{full}` (add `--format json` for data)._", ""]
+
+
+def _validation(found: dict[str, Any]) -> list[str]:
+    """The findings first, all of them: one line per invalid document, then the warnings."""
+    version = found["kubernetesVersion"]
+    errors = [f for f in found["findings"] if f["severity"] == "error"]
+    warnings = [f for f in found["findings"] if f["severity"] == "warning"]
+    if not errors:
+        lines = [f"✅ every changed unit is valid (Kubernetes {version})"]
+    else:
+        lines = [f"❌ **{found['invalid_documents']} invalid document(s)** (Kubernetes {version}):", ""]
+        grouped: dict[str, list[str]] = {}
+        for f in errors:
+            doc = f["document"]
+            key = f"`{doc['source']}` {doc['kind']} `{doc['name']}`"
+            grouped.setdefault(key, []).append(
+                f"`{_cell(f['path'])}`: {_cell(f['message'])}" if f["path"] else _cell(f["message"])
+            )
+        for key, messages in grouped.items():
+            lines.append(f"- {key}: {'; '.join(messages)}")
+    for f in warnings:
+        lines.append(f"- ⚠️ `{f['document']['source']}`: {_cell(f['message'])}")
+    return [*lines, ""]
 
 
 def _same_change(spaces: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

@@ -19,6 +19,8 @@ class Repo:
         self.root = root
         self.git = Git(root)
         self._cache: ParseCache | None = None
+        # False under --no-validate: writes commit documents the schemas refuse, and say so in a trailer.
+        self.validate_writes = True
 
     @staticmethod
     def discover(path: Path | None = None) -> Repo:

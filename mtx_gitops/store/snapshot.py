@@ -8,12 +8,13 @@ Everything parsed goes through the repo's parse cache, keyed by git blob id.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from mtx_gitops.adapters import yamlio
 from mtx_gitops.adapters.gitrepo import TreeEntry
+from mtx_gitops.adapters.gittree import REGULAR_MODES, list_tree
 from mtx_gitops.core.model import (
     CONFIG_FILE,
     Link,
@@ -70,6 +71,13 @@ class Snapshot:
     def files_of(self, space: str) -> list[str]:
         """The regular files of one space directory (units, links, metadata and anything else)."""
         return list(self._tree.space(space).files)
+
+    def files_under(self, directory: str) -> dict[str, str]:
+        """path -> blob of the regular files below a top-level directory other than spaces/ (base/, schemas/)."""
+        if self.commit is None:
+            return {}
+        rows = list_tree(self.repo.git, self.commit, [f"{directory.strip('/')}/"], recursive=True)
+        return {path: blob for mode, kind, blob, path in rows if kind == "blob" and mode in REGULAR_MODES}
 
     def read_text(self, path: str) -> str:
         """The text of a file in this snapshot."""
@@ -219,6 +227,13 @@ class Snapshot:
     def parsed_blobs(self, wanted: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
         """Parsed unit documents for blob ids (blob -> source name), in one batch via the cache."""
         return self.repo.cache.documents(wanted, kind="units", read=self.repo.git.read_blobs, parse=_parse_unit)
+
+    def parsed_texts(self, texts: Mapping[str, tuple[str, bytes]]) -> dict[str, list[dict[str, Any]]]:
+        """Parsed unit documents of new contents (blob -> (path, bytes), as a write's plan has them), via the cache."""
+        wanted = {blob: path for blob, (path, _data) in texts.items()}
+        return self.repo.cache.documents(
+            wanted, kind="units", read=lambda blobs: {blob: texts[blob][1] for blob in blobs}, parse=_parse_unit
+        )
 
     def _yaml(self, wanted: dict[str, str]) -> dict[str, Any]:
         """Parsed single-document files (space metadata, mtx.yaml) for blob ids, via the cache."""

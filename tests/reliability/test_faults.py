@@ -53,13 +53,11 @@ def mounted(*args: str, where: Path) -> Iterator[None]:
 
 def _fill(disk: Path) -> None:
     """Write zeros until the file system is full."""
-    with (disk / "filler").open("wb") as handle:
-        try:
-            while True:
-                handle.write(b"\0" * 65536)
-                handle.flush()
-        except OSError:
-            pass
+    # suppress around the `with`: closing the file flushes what the last write left buffered, and fails too
+    with contextlib.suppress(OSError), (disk / "filler").open("wb") as handle:
+        while True:
+            handle.write(b"\0" * 65536)
+            handle.flush()
     (disk / "filler-small").touch()  # may already fail; the point is: no space left
     with contextlib.suppress(OSError), (disk / "filler-small").open("wb") as handle:
         while True:
