@@ -48,7 +48,7 @@ def init(path: Path, *, example: str | None = None, message: str | None = None, 
     }
     if example:
         files.update({f"{BASE_DIR}/{name}": data for name, data in example_manifests(example).items()})
-    plan = Plan("repo.init", "mtx init", files=files)
+    plan = Plan("repo.init", "mtx init", files=files, done="config repo initialised")
     if dry_run:
         return _init_preview(path, plan)
     if not (path / ".git").exists():
@@ -73,7 +73,7 @@ def _init_preview(path: Path, plan: Plan) -> WriteResult:
             [], (data or b"").decode("utf-8", "replace").splitlines(keepends=True), f"a/{name}", f"b/{name}"
         )
     )
-    return WriteResult(None, branch, plan.units, notes, dry_run=True, diff=diff)
+    return WriteResult(None, branch, plan.units, notes, dry_run=True, diff=diff, done=plan.done)
 
 
 def example_manifests(name: str) -> dict[str, bytes]:
@@ -125,6 +125,7 @@ def create_space(
             "space.create",
             f"Create space {name}",
             files={space_meta_path(name): yamlio.dump_one(space.as_data()).encode()},
+            done=f"space {name} created",
         )
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
@@ -151,6 +152,7 @@ def update_space(
             "space.update",
             f"Update space {name}",
             files={space_meta_path(name): yamlio.dump_one(updated.as_data()).encode()},
+            done=f"space {name} updated",
         )
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
@@ -187,6 +189,7 @@ def delete_space(
             "space.delete",
             f"Delete space {name}",
             files=files,
+            done=f"space {name} deleted",
             units=[UnitChange(name, unit, True, note="deleted with the space") for unit in units],
         )
 

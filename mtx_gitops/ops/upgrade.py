@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from mtx_gitops.core.conflictview import describe
 from mtx_gitops.core.merge3 import DocumentsMerge, merge_documents
 from mtx_gitops.core.model import Link, Policy, UnitRef, link_path
 from mtx_gitops.errors import ConflictError, NotFoundError, UserError
@@ -103,10 +104,7 @@ def upgrade_units(
     def check(plan: Plan) -> None:
         conflicts = [(u, c) for u in plan.units for c in u.conflicts]
         if policy == "fail" and conflicts:
-            listed = "; ".join(
-                f"{u.space}/{u.unit} {c.path}: base {c.base!r}, upstream {c.upstream!r}, local {c.local!r}"
-                for u, c in conflicts
-            )
+            listed = "; ".join(describe(c.as_json(), unit=f"{u.space}/{u.unit}") for u, c in conflicts)
             raise ConflictError(
                 f"{len(conflicts)} conflict(s), nothing written: {listed}",
                 [c.as_json() | {"space": u.space, "unit": u.unit} for u, c in conflicts],

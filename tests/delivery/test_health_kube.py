@@ -116,15 +116,19 @@ def test_health_of_each_kind(kube: KubeCluster, cluster: Any, space_name: Any) -
     }
     patch_status(kube, "job", "migrate", space, {"conditions": [failed]})
     patch_status(
-        kube, "widget", "gizmo", space, {"conditions": [{"type": "Ready", "status": "False", "message": "warming"}]}
+        kube,
+        "widgets.health.mtx.dev",
+        "gizmo",
+        space,
+        {"conditions": [{"type": "Ready", "status": "False", "message": "warming"}]},
     )
     found = healths(cluster, objects)
     assert (found["Service/edge"][0], found["Job/migrate"][0], found["Widget/gizmo"]) == (
         "Healthy", "Degraded", ("Progressing", "warming"))  # fmt: skip
 
-    patch_status(kube, "widget", "gizmo", space, {"observedGeneration": 0, "conditions": [
+    patch_status(kube, "widgets.health.mtx.dev", "gizmo", space, {"observedGeneration": 0, "conditions": [
         {"type": "Stalled", "status": "True", "message": "quota exhausted"}]})  # fmt: skip
     assert healths(cluster, objects)["Widget/gizmo"][0] == "Progressing"  # generation 1 not observed yet
-    patch_status(kube, "widget", "gizmo", space, {"observedGeneration": 1})
+    patch_status(kube, "widgets.health.mtx.dev", "gizmo", space, {"observedGeneration": 1})
     assert healths(cluster, objects)["Widget/gizmo"] == ("Degraded", "quota exhausted")
     kube.kubectl("delete", "persistentvolume", f"{space}-pv", "--wait=false")
