@@ -9,7 +9,6 @@ overwrites).
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from mtx_gitops.core.slug import check_branch
 from mtx_gitops.core.trailers import format_message
 from mtx_gitops.errors import DirtyCheckoutError, GitError, LockedError, RefMovedError, UserError
 from mtx_gitops.store import Repo, Snapshot
+from mtx_gitops.store.drydiff import dry_run_diff
 
 RETRIES = 5
 NO_VALIDATE = ("Mtx-No-Validate", "true")  # the trailer of a write committed without the validation gate
@@ -67,6 +67,7 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     # path -> the new documents of a unit file in `files`, when the use case has them parsed (spares a parse)
     documents: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    done: str = ""  # what the commit does in a few words, said when it changes no unit: `space traderx created`
 
 
 @dataclass
@@ -79,6 +80,18 @@ class WriteResult:
     notes: list[str]
     dry_run: bool = False
     diff: str = ""
+    done: str = ""  # Plan.done
+
+    @property
+    def summary(self) -> str:
+        """What the write did, for people: its units, or what it did when it changed none."""
+        changed = sum(u.changed for u in self.units)
+        if changed:
+            return f"{changed} unit(s) changed"
+        moved = sum(u.merge_base_moved for u in self.units)
+        if moved:
+            return f"merge base of {moved} unit(s) moved, no content changed"
+        return self.done or "no unit changed"
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -125,7 +138,8 @@ def write(
                     plan.units,
                     plan.notes,
                     dry_run=dry_run,
-                    diff=_diff(snapshot, files) if dry_run else "",
+                    diff=dry_run_diff(snapshot, files) if dry_run else "",
+                    done=plan.done,
                 )
             in_checkout = target == checked_out
             on_disk = gitcheckout.marks(git, files) if in_checkout else {}
@@ -149,7 +163,7 @@ def write(
                     continue
                 if in_checkout:
                     _update_checkout(repo, start, commit, files, on_disk, where=target)
-            return WriteResult(commit, target, plan.units, plan.notes)
+            return WriteResult(commit, target, plan.units, plan.notes, done=plan.done)
     raise RefMovedError(f"branch {target!r} kept moving while mtx was writing ({RETRIES} attempts)")
 
 
@@ -244,14 +258,3 @@ def _update_checkout(
             "while mtx was writing: your version was kept (`git diff` shows it against "
             "the commit)"
         )
-
-
-def _diff(snapshot: Snapshot, files: dict[str, bytes | None]) -> str:
-    chunks: list[str] = []
-    for path, data in sorted(files.items()):
-        old = snapshot.read_text(path) if snapshot.blob(path) else ""
-        new = data.decode("utf-8", "replace") if data is not None else ""
-        chunks.extend(
-            difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}")
-        )
-    return "".join(chunks)

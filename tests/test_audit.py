@@ -98,17 +98,18 @@ def test_linked_copies_record_their_upstream_as_the_source(mtx: Mtx) -> None:
     assert f"from {EU}/trade-service" in mtx("log", "-n", "1").out
 
 
-def test_log_filters_by_space_and_unit_from_the_trailers(mtx: Mtx) -> None:
+def test_log_filters_by_space_and_unit_from_the_trailers_and_the_files(mtx: Mtx) -> None:
     build_seven_stages(mtx)
     eu = mtx.json("log", "--space", EU)
-    assert eu and all(any(s == EU for s, _ in units_of(e)) for e in eu)
     assert [e["operation"] for e in eu] == [
         "run.set-env-var",
         "run.set-replicas",
         "unit.upgrade",
         "unit.update",
         "unit.create",
+        "space.create",  # it names no unit, and it made the space
     ]
+    assert all(any(s == EU for s, _ in units_of(e)) for e in eu[:-1])
     reference = mtx.json("log", "--space", US, "--unit", "reference-data")
     assert [e["operation"] for e in reference] == ["changeset.apply", "unit.create"]
     assert len(mtx.json("log", "-n", "2")) == 2
@@ -141,7 +142,7 @@ def test_log_records_conflicts_and_commits_made_by_hand(mtx: Mtx) -> None:
     mtx.git("commit", "-qam", "Review reference-data by hand")
     by_hand, upgrade = mtx.json("log")[:2]
     assert (
-        by_hand["operation"] is None
+        by_hand["operation"] == "git"
         and by_hand["units"] == []
         and by_hand["subject"] == "Review reference-data by hand"
     )
@@ -153,7 +154,7 @@ def test_log_records_conflicts_and_commits_made_by_hand(mtx: Mtx) -> None:
     )
 
 
-def test_log_reads_history_in_one_git_pass(mtx: Mtx, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_log_reads_history_in_two_git_passes(mtx: Mtx, monkeypatch: pytest.MonkeyPatch) -> None:
     add_commits(mtx, 300)
     calls: list[tuple[str, ...]] = []
     real = Git.run
@@ -165,7 +166,8 @@ def test_log_reads_history_in_one_git_pass(mtx: Mtx, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(Git, "run", counting)
     log = mtx.json("log", "--space", "traderx-base")
     assert len(log) == 300 and log[0]["units"] == [{"space": "traderx-base", "unit": "u299"}]
-    assert [c[0] for c in calls].count("log") == 1 and len(calls) <= 3
+    # One pass reads the trailers, one finds the commits that changed the space's files: two, however many.
+    assert [c[0] for c in calls].count("log") == 2 and len(calls) <= 4
 
 
 def add_commits(m: Mtx, count: int) -> None:
@@ -253,3 +255,29 @@ def test_explain_tells_inherited_from_overridden_fields_and_who_set_them(mtx: Mt
     assert missing.code == 1 and "no field at spec.nothing" in missing.err
     own = mtx.json("unit", "explain", "trade-service", "--space", "traderx-base", "--path", "spec.replicas")
     assert own["upstream"] is None and own["fields"][0]["status"] == "local"
+
+
+def test_log_of_a_space_or_unit_includes_plain_git_commits_as_unit_history_does(mtx: Mtx) -> None:
+    build_stage_3(mtx)
+    base = mtx.root / "spaces/traderx-base/trade-service.yaml"
+    base.write_text(base.read_text().replace("replicas: 1", "replicas: 2"))
+    mtx.git("commit", "-qam", "Bring trade-service v0.10.3 into base")
+    other = mtx.root / "spaces/traderx-base/reference-data.yaml"
+    other.write_text(other.read_text() + "# reviewed\n")
+    mtx.git("commit", "-qam", "Review reference-data by hand")
+
+    unit_log = mtx.json("log", "--space", "traderx-base", "--unit", "trade-service")
+    history = mtx.json("unit", "history", "trade-service", "--space", "traderx-base")
+    space_log = mtx.json("log", "--space", "traderx-base")
+
+    assert [e["commit"] for e in unit_log] == [e["commit"] for e in history]
+    by_hand = unit_log[0]
+    assert (by_hand["operation"], by_hand["subject"]) == ("git", "Bring trade-service v0.10.3 into base")
+    assert by_hand["units"] == [{"space": "traderx-base", "unit": "trade-service"}]
+    assert [e["subject"] for e in space_log[:2]] == [
+        "Review reference-data by hand",
+        "Bring trade-service v0.10.3 into base",
+    ]
+    assert space_log[0]["units"] == [{"space": "traderx-base", "unit": "reference-data"}]
+    table = mtx("log", "--space", "traderx-base").out
+    assert "Review reference-data by hand" in table and " git " in table

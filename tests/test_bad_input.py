@@ -195,3 +195,16 @@ def test_globs_and_where_that_match_nothing_change_nothing_and_succeed(mtx: Mtx)
     ):
         assert mtx.json(*args)["commit"] is None
     assert mtx.fingerprint() == before
+
+
+def test_a_tab_in_yaml_is_named_as_a_tab(mtx: Mtx, tmp_path: Path) -> None:
+    mtx("space", "create", "traderx")
+    bad = tmp_path / "tabbed.yaml"
+    bad.write_bytes(b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: x\n")
+
+    result = mtx("unit", "create", "u", str(bad), "--space", "traderx", ok=False)
+
+    assert result.code == 2
+    assert result.err == (
+        f"error: {bad} line 4 column 1: a tab character, which YAML does not allow here (indent with spaces)\n"
+    )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.conftest import Mtx, run
 from tests.test_stage_6_changesets import BRANCH, image, staged_market_data_v2
-from tests.test_stages_1_to_3 import build_stage_1
+from tests.test_stages_1_to_3 import build_stage_1, build_stage_3
 
 
 def untouched(m: Mtx) -> tuple[object, ...]:
@@ -93,3 +93,21 @@ def test_changeset_abort_reports_the_units_it_dropped(mtx: Mtx) -> None:
     aborted = mtx.json("changeset", "abort", "market-data-v2")
     assert aborted["aborted"] is True and "dry_run" not in aborted and len(aborted["units"]) == 2
     assert mtx.git("branch", "--list", BRANCH).strip() == ""
+
+
+def test_upgrade_dry_run_shows_content_diffs_first_and_one_line_per_link(mtx: Mtx) -> None:
+    build_stage_3(mtx)
+    mtx("unit", "update", "trade-service", "--space", "traderx-base", "--patch", '{"spec":{"replicas":4}}')
+    mtx("unit", "update", "reference-data", "--space", "traderx-base", "--patch", '{"metadata":{"labels":{"t":"1"}}}')
+    before = mtx.fingerprint()
+
+    diff = mtx.json("unit", "update", "--upgrade", "--space", "traderx-prod-*", "--dry-run")["diff"]
+
+    assert mtx.fingerprint() == before
+    assert ".mtx/links" not in diff  # no hunk of a link file: they only change blob ids
+    hunks, _, links = diff.partition("\nlink ")
+    assert hunks.count("+++ b/spaces/") == 3 and hunks.count("+    t: '1'\n") == 3
+    lines = ("link " + links).splitlines()
+    assert len(lines) == 6 and all(" → " in line and "merge base" in line for line in lines)
+    assert any(line.startswith("link traderx-prod-eu/trade-service: merge base ") for line in lines)
+    assert lines[0].endswith("(upstream traderx-base/reference-data)")

@@ -22,9 +22,15 @@ VARIABLES = ("MTX_CONFORMANCE_DIR", "MTX_REQUIRE_CONFORMANCE", "MTX_REQUIRE_KUBE
 
 @pytest.fixture(scope="module")
 def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The checkout's tracked files in an empty directory: no `../shared`, no kube binaries."""
+    """The checkout's files (tracked, or new and not ignored) in an empty directory: no `../shared`,
+    no kube binaries."""
     target = tmp_path_factory.mktemp("fresh") / "mtx"
-    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout
     for name in listed.decode().split("\0"):
         source = ROOT / name
         if name and source.is_file():

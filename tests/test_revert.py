@@ -83,6 +83,7 @@ def test_on_conflict_fail_writes_nothing_and_names_the_conflict(mtx: Mtx) -> Non
 
     assert refused.code == 1 and refused.err.count("\n") == 1
     assert "nothing written" in refused.err and f"{EU}/trade-service" in refused.err
+    assert " in apps/Deployment/trade-service: reverted commit " in refused.err and "→ not merged" in refused.err
     assert mtx.fingerprint() == before
     as_json = mtx("revert", upgrade, "--on-conflict", "fail", "-o", "json", ok=False).json
     assert [(c["space"], c["unit"]) for c in as_json["conflicts"]] == [(EU, "trade-service")]

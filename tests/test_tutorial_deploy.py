@@ -82,6 +82,17 @@ def test_a_kubeconfig_that_leads_nowhere_is_refused_before_anything_changes(tmp_
     assert m.commits() == before and not (m.root / "out").exists()
 
 
+def test_a_cluster_that_does_not_answer_is_refused_before_any_target_changes(tmp_path: Path) -> None:
+    m = set_up(tmp_path, 1)
+    before = m.commits()
+    config = tmp_path / "kubeconfig"
+    config.write_text(KUBECONFIG.replace("https://prod.example.invalid:6443", "https://127.0.0.1:1"))
+    refused = run("tutorial", "deploy", "1", "--repo", str(m.root), "--kubeconfig", str(config))
+    assert refused.code != 0 and "about to change the cluster at https://127.0.0.1:1" in refused.out
+    assert "cannot reach the API server" in refused.err and len(refused.err.strip().splitlines()) == 1
+    assert m.commits() == before and targets(m)["local"] == ("directory", "out")
+
+
 def test_the_server_and_context_come_from_the_kubeconfig(tmp_path: Path) -> None:
     config = tmp_path / "kubeconfig"
     config.write_text(KUBECONFIG)

@@ -212,4 +212,12 @@ def _yaml_error(exc: yaml.YAMLError, text: str, source: str) -> YamlError:
     problem = " ".join(str(problem).split())
     if mark is None:
         return YamlError(f"{source}: {problem}")
+    if _character_at(text, mark.line, mark.column) == "\t":
+        # libyaml says "found character that cannot start any token" without naming the character.
+        problem = "a tab character, which YAML does not allow here (indent with spaces)"
     return YamlError(f"{source} line {mark.line + 1} column {mark.column + 1}: {problem}")
+
+
+def _character_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    return lines[line][column : column + 1] if line < len(lines) else ""

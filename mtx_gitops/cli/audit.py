@@ -23,8 +23,12 @@ def register(root: typer.Typer) -> None:
 
 def log(
     ctx: typer.Context,
-    space: Annotated[str | None, typer.Option("--space", "-s", help="Only commits naming a unit of it.")] = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="Only commits naming this unit (needs --space).")] = None,
+    space: Annotated[
+        str | None, typer.Option("--space", "-s", help="Only commits naming or changing it or its units.")
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="Only commits naming or changing this unit (needs --space).")
+    ] = None,
     limit: Annotated[
         int | None,
         typer.Option("--limit", "-n", help=f"At most this many commits (0: all; tables default to {TABLE_LIMIT})."),

@@ -20,13 +20,22 @@ OptionalName = Annotated[str | None, typer.Argument(help="Changeset name (defaul
 
 
 @app.command("create")
-def create(ctx: typer.Context, name: Name) -> None:
+def create(
+    ctx: typer.Context,
+    name: Name,
+    space: Annotated[
+        str | None, typer.Option("--space", "-s", help="cub's space of the changeset: must exist; any unit may join.")
+    ] = None,
+) -> None:
     """Open a changeset on the checked-out branch (or --branch) and make it current."""
     from mtx_gitops.cli.tables import console
     from mtx_gitops.ops import changeset
 
     g = get_globals(ctx)
-    opened = changeset.create(g.open_repo(), name, target=g.branch, dry_run=g.dry_run)
+    repo = g.open_repo()
+    if space is not None:  # cub keeps a changeset in a space; mtx's span the repository
+        repo.snapshot(g.branch or "HEAD").space(space)
+    opened = changeset.create(repo, name, target=g.branch, dry_run=g.dry_run)
     where = f"on branch {opened.branch} (lands on {opened.target} at {opened.base[:12]})"
     if g.dry_run:
         emit(

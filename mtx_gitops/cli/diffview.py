@@ -8,6 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from mtx_gitops.cli.tables import console, print_table
+from mtx_gitops.ops.audit import PLAIN_GIT
 
 
 def short(value: Any, *, limit: int = 60) -> str:
@@ -53,7 +54,7 @@ def print_log(entries: list[dict[str, Any]], *, title: str | None = None) -> Non
             f"[red]{len(e['conflicts'])} conflict(s)[/]" if e["conflicts"] else "",
         ]
         # Commits made by hand have no operation: their subject is all there is to show.
-        fallback = escape(e["subject"]) if e["operation"] is None else "-"
+        fallback = escape(e["subject"]) if e["operation"] == PLAIN_GIT else "-"
         table.add_row(
             e["commit"][:12],
             e["date"][:16].replace("T", " "),

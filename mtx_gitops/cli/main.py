@@ -13,8 +13,22 @@ from typing import Annotated, Any
 import typer
 import typer.main
 
-from mtx_gitops.cli import audit, changeset, delivery, merge, revert, run, space, tutorial, unit, unit_history, validate
+from mtx_gitops.cli import (
+    audit,
+    changeset,
+    delivery,
+    merge,
+    revert,
+    run,
+    space,
+    tutorial,
+    unit,
+    unit_history,
+    unit_update,
+    validate,
+)
 from mtx_gitops.cli.context import Globals, check_output, emit_error, hoist_globals, set_active
+from mtx_gitops.cli.cubargs import split_patch_flag
 from mtx_gitops.cli.lazy import LazyGroup
 from mtx_gitops.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, MtxWarning, error_lines, exit_code_for
 
@@ -91,6 +105,7 @@ delivery.register(commands)
 commands.command("merge-file")(merge.merge_file)
 commands.command("validate")(validate.validate)
 unit_history.register(unit.app)
+unit_update.register(unit.app)
 revert.register(commands, changeset.app)
 GROUPS = {
     "space": space.app,
@@ -104,7 +119,7 @@ GROUPS = {
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `mtx` console script."""
-    args = hoist_globals(list(sys.argv[1:] if argv is None else argv))
+    args = split_patch_flag(hoist_globals(list(sys.argv[1:] if argv is None else argv)))
     # A command is short-lived and its data (parsed units) is acyclic: the cyclic collector would only
     # rescan that data again and again (~20% of a 6,000-unit read). `mtx worker` turns it back on.
     collecting = gc.isenabled()

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from mtx_gitops.cli.context import get_globals
+from mtx_gitops.core.conflictview import describe
 from mtx_gitops.errors import UserError
 
 
@@ -38,8 +39,5 @@ def merge_file(
     sys.stdout.write(result.merged or "")
     for c in result.conflicts:
         console.stderr = True
-        console.print(
-            f"conflict {c.path}: base {c.base!r}, upstream {c.upstream!r}, local {c.local!r} → kept {c.resolution}",
-            markup=False,
-        )
+        console.print(f"conflict {describe(c.as_json())}", markup=False)
         console.stderr = False

@@ -115,14 +115,17 @@ def get(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Space slug
 def delete(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Space slug.")],
+    recursive: Annotated[
+        bool, typer.Option("--recursive", help="Delete its units too (refused while other spaces link to them).")
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Delete its units too, even if others link to them.")] = False,
 ) -> None:
-    """Delete a space (refuses while it holds units, unless --force)."""
+    """Delete a space (refuses while it holds units, unless --recursive or --force)."""
     from mtx_gitops.ops.spaces import delete_space
 
     g = get_globals(ctx)
     repo = g.open_repo()
-    emit_write(ctx, delete_space(repo, name, force=force, **g.write_options(repo)))
+    emit_write(ctx, delete_space(repo, name, force=force, recursive=recursive, **g.write_options(repo)))
 
 
 Kind = Annotated[str, typer.Option(help="kubernetes or directory.")]

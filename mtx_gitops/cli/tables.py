@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from mtx_gitops.core.conflictview import describe
+
 if TYPE_CHECKING:
     from mtx_gitops.ops.validation import Validation
     from mtx_gitops.transaction import WriteResult
@@ -20,12 +22,15 @@ def print_write(result: WriteResult) -> None:
     """A commit (or dry run) summary, its units and every conflict."""
     changed = [u for u in result.units if u.changed]
     if result.dry_run:
-        console.print(f"[bold]dry run[/]: {len(changed)} unit(s) would change on {result.branch}; nothing written")
+        if changed or not result.done:
+            console.print(f"[bold]dry run[/]: {len(changed)} unit(s) would change on {result.branch}; nothing written")
+        else:
+            console.print(f"[bold]dry run[/]: would commit on {result.branch}: {escape(result.done)}; nothing written")
         if result.diff:
             console.print(result.diff, markup=False, highlight=False, end="")
     elif result.commit:
         console.print(
-            f"[green]✓[/] committed [bold]{result.commit[:12]}[/] on {result.branch}: {len(changed)} unit(s) changed"
+            f"[green]✓[/] committed [bold]{result.commit[:12]}[/] on {result.branch}: {escape(result.summary)}"
         )
     else:
         console.print(f"nothing to change: {len(changed)} units changed, no commit")
@@ -34,11 +39,7 @@ def print_write(result: WriteResult) -> None:
         note = f" [dim]({unit.note})[/]" if unit.note else ""
         console.print(f"  {mark} {unit.space}/{unit.unit}{note}")
         for c in unit.conflicts:
-            console.print(
-                f"    [red]conflict[/] {c.path}: base {c.base!r}, upstream {c.upstream!r}, "
-                f"local {c.local!r} → kept {c.resolution}",
-                markup=True,
-            )
+            console.print(f"    [red]conflict[/] {escape(describe(c.as_json()))}")
     for note in result.notes:
         console.print(f"  [dim]{escape(note)}[/]")
 

@@ -24,17 +24,23 @@ def create(
     space: SpaceOpt = "",
     upstream_space: Annotated[str | None, typer.Option(help="Space of the upstream unit.")] = None,
     upstream_unit: Annotated[str | None, typer.Option(help="Upstream unit (default: same name).")] = None,
+    label: Annotated[list[str] | None, typer.Option("--label", help="Unit label k=v (repeatable).")] = None,
 ) -> None:
-    """Create a unit from a file or stdin, or as a linked copy of an upstream unit."""
+    """Create a unit from a file or stdin, or as a linked copy of an upstream unit (its space defaults
+    to --space, as in cub)."""
     from mtx_gitops.core.model import UnitRef
     from mtx_gitops.ops.inputs import read_input
+    from mtx_gitops.ops.spaces import parse_labels
     from mtx_gitops.ops.units import create_unit, link_space
 
     g = get_globals(ctx)
     repo = g.open_repo()
     opts = g.write_options(repo)
     _need_space(space)
+    labels = parse_labels(label or [])
     if name is None:
+        if labels:
+            raise UserError("--label needs a unit name")
         if not upstream_space or upstream_unit or file:
             raise UserError("give a unit name, or only --upstream-space to link every unit of that space")
         emit_write(ctx, link_space(repo, space, upstream_space, **opts))
@@ -43,15 +49,13 @@ def create(
     if upstream_space or upstream_unit:
         if file:
             raise UserError("give either FILE or --upstream-space/--upstream-unit, not both")
-        if not upstream_space:
-            raise UserError("--upstream-unit needs --upstream-space")
-        upstream = UnitRef(upstream_space, upstream_unit or name)
-        emit_write(ctx, create_unit(repo, ref, None, upstream=upstream, **opts))
+        upstream = UnitRef(upstream_space or space, upstream_unit or name)
+        emit_write(ctx, create_unit(repo, ref, None, upstream=upstream, labels=labels, **opts))
         return
     if file is None:
         raise UserError("give the unit's manifest FILE (or - for stdin), or --upstream-space")
     data = read_input(file, repo_root=repo.root, what="manifest file")
-    emit_write(ctx, create_unit(repo, ref, data, source=file, **opts))
+    emit_write(ctx, create_unit(repo, ref, data, source=file, labels=labels, **opts))
 
 
 @app.command("get")
@@ -109,15 +113,33 @@ def list_(
     ctx: typer.Context,
     space: SpaceGlob = "*",
     where: Where = None,
+    where_data: Annotated[
+        str | None, typer.Option("--where-data", help="WHERE over the documents only: every name a path (cub).")
+    ] = None,
     no_data: Annotated[bool, typer.Option("--no-data", help="Leave the documents out of JSON/YAML.")] = False,
 ) -> None:
-    """List units of the spaces matching --space, filtered by --where."""
+    """List units of the spaces matching --space, filtered by --where.
+
+    \b
+    WHERE:  expr := expr OR expr | expr AND expr | NOT expr | ( expr ) | attr OP value
+                  | attr [NOT] IN (v, ...) | Data CONTAINS 'text' | LEN(attr) OP number
+      OP:   = != <> < > <= >= LIKE ILIKE ~ (regex)  and cub's ~~ !~~ ~* !~ !~*
+      attr: Slug Space.Slug Labels.k Space.Labels.k UpstreamUnit.Slug UpstreamSpace.Slug
+            UpgradeNeeded Kind HeadRevisionNum CreatedAt ChangeSet.Slug, or a path:
+            spec.replicas  containers[name=web].image  containers[*].image  containers[0]
+            cub's: containers.*.image  containers.?name=web.image (first match)
+            containers.1.image  annotations.example~1com/key ('~1' is '.')
+            containers.*.|securityContext.runAsNonRoot != true (split: an element
+            without the field satisfies !=)
+    Strings take single quotes; a path no selected unit has is warned about.
+    """
     from mtx_gitops.cli.tables import print_rows
     from mtx_gitops.ops.query import list_units
 
     g = get_globals(ctx)
     snap = g.open_repo().snapshot(g.branch or "HEAD")
-    rows = list_units(snap, space, where=where, with_data=not no_data and g.output != "table")
+    with_data = not no_data and g.output != "table"
+    rows = list_units(snap, space, where=where, where_data=where_data, with_data=with_data)
     for row in rows:
         up = row["upstream"]
         row["upstream_ref"] = f"{up['space']}/{up['unit']}" if up else None
@@ -167,71 +189,6 @@ def delete(
     repo = g.open_repo()
     _need_space(space)
     emit_write(ctx, delete_unit(repo, UnitRef(space, name), force=force, **g.write_options(repo)))
-
-
-@app.command("update")
-def update(
-    ctx: typer.Context,
-    name: Annotated[str | None, typer.Argument(help="Unit slug (optional with --upgrade).")] = None,
-    space: SpaceGlob = "",
-    patch: Annotated[str | None, typer.Option("--patch", help="Patch as JSON.")] = None,
-    patch_file: Annotated[str | None, typer.Option("--patch-file", help="Patch from a file (- for stdin).")] = None,
-    type_: Annotated[str, typer.Option("--type", help="strategic, merge or json.")] = "strategic",
-    upgrade: Annotated[bool, typer.Option("--upgrade", help="Merge upstream changes into the units.")] = False,
-    where: Where = None,
-    on_conflict: Annotated[str, typer.Option(help="local (default), upstream or fail.")] = "local",
-    merge_unit: Annotated[str | None, typer.Option(help="Lateral merge: carry SPACE/UNIT's change here.")] = None,
-    merge_base: Annotated[str | None, typer.Option(help="Source revision the change starts from.")] = None,
-    merge_end: Annotated[str | None, typer.Option(help="Source revision the change ends at.")] = None,
-) -> None:
-    """Edit a unit by patch, push upstream upgrades, or merge another unit's change laterally."""
-    from mtx_gitops.core.model import POLICIES, UnitRef
-
-    g = get_globals(ctx)
-    _need_space(space)
-    modes = [patch is not None or patch_file is not None, upgrade, merge_unit is not None]
-    if sum(modes) != 1:
-        raise UserError("give exactly one of --patch/--patch-file, --upgrade or --merge-unit")
-    if on_conflict not in POLICIES:
-        raise UserError(f"invalid --on-conflict {on_conflict!r}: expected local, upstream or fail")
-    repo = g.open_repo()
-    opts = g.write_options(repo)
-    if upgrade:
-        from mtx_gitops.cli.tables import stderr_progress
-        from mtx_gitops.ops.upgrade import upgrade_units
-
-        result = upgrade_units(
-            repo,
-            space,
-            unit=name,
-            where=where,
-            policy=on_conflict,  # type: ignore[arg-type]
-            progress=stderr_progress("merging") if g.output == "table" else None,
-            **opts,
-        )
-        emit_write(ctx, result)
-        return
-    if name is None:
-        raise UserError("give the unit to update")
-    ref = UnitRef(space, name)
-    if merge_unit is not None:
-        from mtx_gitops.ops.lateral import merge_from
-
-        emit_write(
-            ctx,
-            merge_from(repo, ref, merge_unit, merge_base=merge_base, merge_end=merge_end, policy=on_conflict, **opts),  # type: ignore[arg-type]
-        )
-        return
-    from mtx_gitops.ops.inputs import read_text_input
-    from mtx_gitops.ops.patching import patch_unit
-
-    if type_ not in ("strategic", "merge", "json"):
-        raise UserError(f"invalid --type {type_!r}: expected strategic, merge or json")
-    if patch is not None and patch_file is not None:
-        raise UserError("give --patch or --patch-file, not both")
-    source = "--patch" if patch is not None else f"--patch-file {patch_file}"
-    text = patch if patch is not None else read_text_input(patch_file or "-", what="patch file")
-    emit_write(ctx, patch_unit(repo, ref, text, patch_type=type_, source=source, **opts))  # type: ignore[arg-type]
 
 
 def _need_space(space: str) -> None:

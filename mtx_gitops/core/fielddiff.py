@@ -65,11 +65,17 @@ def value_at(document: Any, path: str) -> Any:
 
 
 def short_value(value: Any, *, limit: int = 60) -> str:
-    """A value as one short line for tables and markdown (`-` for absent)."""
+    """A value as one short line for tables and markdown (`-` for absent).
+
+    A long value loses its middle, never its end: an image keeps its tag (`us-cent…catalogservice:v0.10.3`).
+    """
     if value is None:
         return "-"
     text = value if isinstance(value, str) else _compact(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) // 3
+    return text[:head] + "…" + text[len(text) - (limit - 1 - head) :]
 
 
 def _compact(value: Any) -> str:

@@ -11,7 +11,7 @@ from typing import Literal
 from mtx_gitops.core.model import META_DIR, SPACES_DIR, UnitRef
 from mtx_gitops.core.slug import is_slug
 
-Role = Literal["unit", "link", "space", "other"]
+Role = Literal["unit", "link", "labels", "space", "other"]
 
 
 @dataclass(frozen=True)
@@ -46,9 +46,12 @@ def role_of(path: str) -> PathRole:
         and is_slug(parts[4][:-5])
     ):
         return PathRole("link", space, UnitRef(space, parts[4][:-5]))
+    labels = len(parts) == 5 and parts[2] == META_DIR and parts[3] == "labels" and parts[4].endswith(".yaml")
+    if labels and is_slug(parts[4][:-5]):
+        return PathRole("labels", space, UnitRef(space, parts[4][:-5]))
     return PathRole("other", space)
 
 
 def units_touched(paths: list[str]) -> list[UnitRef]:
-    """The units whose file or link file is among `paths`, sorted."""
+    """The units whose file, link file or labels file is among `paths`, sorted."""
     return sorted({r.ref for r in map(role_of, paths) if r.ref is not None})

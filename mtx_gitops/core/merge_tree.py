@@ -90,11 +90,14 @@ def _scalar_type(value: Any) -> type:
 
 
 def resolution_for(policy: Policy) -> str:
-    """Which side a conflict goes to under `policy`: `fail` merges like `local`, the caller raises."""
+    """Which side a conflict goes to under `policy`. Under `fail` the merged data keeps local (the
+    caller refuses and writes nothing), and the conflict says `unresolved`: no side was kept."""
     if policy == "upstream":
         return "upstream"
-    if policy in ("local", "fail"):
+    if policy == "local":
         return "local"
+    if policy == "fail":
+        return "unresolved"
     raise UserError(f"unknown conflict policy {policy!r}: expected local, upstream or fail")
 
 

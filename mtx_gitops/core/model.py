@@ -28,6 +28,11 @@ def space_meta_path(space: str) -> str:
     return f"{SPACES_DIR}/{space}/{META_DIR}/space.yaml"
 
 
+def labels_path(space: str, unit: str) -> str:
+    """Repo path of a unit's own labels (cub's unit labels), one file per unit like its link."""
+    return f"{SPACES_DIR}/{space}/{META_DIR}/labels/{unit}.yaml"
+
+
 def link_path(space: str, unit: str) -> str:
     """Repo path of a unit's upstream link and merge base (one file per unit: PRs never collide)."""
     return f"{SPACES_DIR}/{space}/{META_DIR}/links/{unit}.yaml"

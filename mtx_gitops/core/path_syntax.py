@@ -1,12 +1,19 @@
 """The text form of field paths: parsing, with 1-based error columns, and canonical formatting.
 
-    path    := first ( '.' key | '[' bracket ']' )*
-    first   := key | '[' bracket ']'
-    key     := one or more of  A-Z a-z 0-9 _ - / $ @      (quote anything else: ["mtx.dev/space"])
+    path    := first ( '.' segment | '[' bracket ']' )* ( '.|' rest )?
+    first   := segment | '[' bracket ']'
+    segment := key | digits | '*' | '?' field '=' value   (cub's spelling: index, every element, first match)
+    key     := one or more of  A-Z a-z 0-9 _ - / $ @, and ~1 for a '.' (cub's escape; or quote: ["mtx.dev/space"])
     bracket := '*' | integer | quoted | field '=' value ( ',' field '=' value )*
     quoted  := '…' | "…"                                  (a doubled quote stands for itself)
+    rest    := segment ( '.' segment )*                   (cub's split path: WHERE only)
 
-Blanks are allowed inside brackets. The WHERE parser embeds paths by calling `read_path`.
+A segment of digits indexes a list (`containers.1.image` is `containers[1].image`; on a map it is the
+key). `.*.` is `[*]`. `?name=main` is the first element whose `name` is `main` (cub's associative
+match; `[name=main]` is every such element); its value runs to the next '.' or blank. `a.*.|b.c`
+splits the path: `b.c` is looked up in each element `a.*` reaches, and WHERE's `!=` holds for an
+element that lacks it (cub's meaning). Blanks are allowed inside brackets. The WHERE parser embeds
+paths by calling `read_path`.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ from mtx_gitops.errors import UserError
 
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-/$@")
 _VALUE_STOP = frozenset(",[]\"'")
+_SEGMENT_VALUE_STOP = frozenset(".,[]()\"'<>=!~ \t\n")
+_DIGITS = re.compile(r"[0-9]+")
 INTEGER = re.compile(r"-?[0-9]+")
 _BLANKS = " \t"
 
@@ -36,6 +45,8 @@ class Step:
     match: tuple[tuple[str, str], ...] = ()
     index: int | None = None
     wildcard: bool = False
+    first: bool = False  # with `match`: only the first matching element (cub's `?k=v`)
+    split: bool = False  # cub's `.|`: no step of its own; the steps after it are read per element
 
 
 def read_path(text: str, start: int, fail: Fail) -> tuple[tuple[Step, ...], int]:
@@ -54,13 +65,45 @@ def read_path(text: str, start: int, fail: Fail) -> tuple[tuple[Step, ...], int]
             if pos >= len(text) or text[pos] != ".":
                 return tuple(steps), pos
             pos += 1
-        end = pos
-        while end < len(text) and text[end] in _KEY_CHARS:
+            if text.startswith("|", pos):
+                if any(step.split for step in steps):
+                    fail("one '.|' at most", pos)
+                steps.append(Step(split=True))
+                pos += 1
+        step, pos = _read_segment(text, pos, fail, first=not steps)
+        steps.append(step)
+
+
+def _read_segment(text: str, pos: int, fail: Fail, *, first: bool) -> tuple[Step, int]:
+    """One dotted segment: a key (with `~1` for '.'), digits, `*` or `?field=value`."""
+    if text.startswith("*", pos) and not first:
+        return Step(wildcard=True), pos + 1
+    if text.startswith("?", pos):
+        name, end = _read_bare_key(text, pos + 1)
+        if not name or not text.startswith("=", end):
+            fail("field=value after '?'", end)
+        stop = end + 1
+        while stop < len(text) and text[stop] not in _SEGMENT_VALUE_STOP:
+            stop += 1
+        if stop == end + 1:
+            fail("a value", stop)
+        return Step(match=((name, text[end + 1 : stop]),), first=True), stop
+    chars, end = [], pos
+    while end < len(text):
+        if text[end] in _KEY_CHARS:
+            chars.append(text[end])
             end += 1
-        if end == pos:
-            fail("a field name", pos)
-        steps.append(Step(key=text[pos:end]))
-        pos = end
+        elif text.startswith("~1", end):
+            chars.append(".")
+            end += 2
+        else:
+            break
+    if end == pos:
+        fail("a field name", pos)
+    key = "".join(chars)
+    if not first and _DIGITS.fullmatch(key) and len(key) <= 18:
+        return Step(index=int(key)), end
+    return Step(key=key), end
 
 
 def _read_bracket(text: str, pos: int, fail: Fail) -> tuple[Step, int]:
@@ -161,15 +204,20 @@ def format_path(steps: Iterable[Step]) -> str:
     """The canonical text of a path; `parse_path(format_path(s)) == s`."""
     parts: list[str] = []
     for step in steps:
-        if step.key is not None:
+        if step.split:
+            parts.append(".|")
+        elif step.first:
+            ((name, value),) = step.match
+            parts.append(("" if not parts or parts[-1] == ".|" else ".") + f"?{name}={value}")
+        elif step.key is not None:
             if _is_bare(step.key):
-                parts.append(("." if parts else "") + step.key)
+                parts.append(("." if parts and parts[-1] != ".|" else "") + step.key)
             else:
                 parts.append("[" + _quote(step.key, '"') + "]")
         elif step.wildcard:
-            parts.append("[*]")
+            parts.append("*" if parts and parts[-1] == ".|" else "[*]")
         elif step.index is not None:
-            parts.append(f"[{step.index}]")
+            parts.append(str(step.index) if parts and parts[-1] == ".|" and step.index >= 0 else f"[{step.index}]")
         else:
             fields = ",".join(f"{_format_field(name)}={_format_value(value)}" for name, value in step.match)
             parts.append(f"[{fields}]")

@@ -4,8 +4,10 @@ Shared by WHERE, the bulk functions, merge conflict reports and explain; `path_s
 grammar. A key looks up a map. `[k=v,…]` keeps the list elements whose fields equal the values,
 compared as text (`true`/`false` for booleans); a missing key field takes its Kubernetes default,
 so a port without `protocol` matches `protocol=TCP`. `[*]` fans out over every list element (or
-map value). `[n]` indexes a list; a negative index counts from the end. Quoted keys reach keys
-with dots or slashes: `metadata.annotations["mtx.dev/space"]`.
+map value). `[n]` indexes a list (a negative index counts from the end); on a map it looks up the key
+`n`. cub's `?k=v` keeps only the first matching element. Quoted keys reach keys with dots or slashes:
+`metadata.annotations["mtx.dev/space"]`. A split path `a.*.|b` (WHERE only) gives, for each element
+`a.*` reaches, the values of `b` in it, or `ABSENT` when it has none.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from mtx_gitops.core.path_syntax import INTEGER, Fail, Step, format_path, parse_
 from mtx_gitops.errors import UserError
 
 __all__ = [
+    "ABSENT",
     "Fail",
     "Path",
     "Step",
@@ -36,6 +39,16 @@ __all__ = [
 ]
 
 Path = str | tuple[Step, ...]
+
+
+class _Absent:
+    """The value a split path gives for an element that lacks the field (see WHERE's `!=`)."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT: Any = _Absent()
 
 
 def as_text(value: Any) -> str:
@@ -74,6 +87,8 @@ def _target(path: Path) -> tuple[Step, ...]:
     steps = _steps(path)
     if not steps:
         raise UserError("invalid path: the empty path names no field")
+    if any(step.split for step in steps):
+        raise UserError(f"invalid path {format_path(steps)!r}: a split path ('.|') only selects, in WHERE")
     return steps
 
 
@@ -84,6 +99,8 @@ def children(node: Any, step: Step) -> list[Any]:
             return [node[step.key]]
         return []
     if _is_map(node):
+        if step.index is not None:
+            return [node[str(step.index)]] if str(step.index) in node else []
         return list(node.values()) if step.wildcard else []
     if not isinstance(node, list):
         return []
@@ -91,18 +108,33 @@ def children(node: Any, step: Step) -> list[Any]:
         return list(node)
     if step.index is not None:
         return [node[step.index]] if -len(node) <= step.index < len(node) else []
-    return [item for item in node if matches(item, step.match)]
+    found = [item for item in node if matches(item, step.match)]
+    return found[:1] if step.first else found
 
 
 def get_all(data: Any, path: Path) -> list[Any]:
     """Every value `path` reaches in `data`; selectors and `[*]` fan out, a missing field gives []."""
-    return getter(path)(data)
+    return [value for value in getter(path)(data) if value is not ABSENT]
 
 
 @functools.lru_cache(maxsize=1024)
 def getter(path: Path) -> Callable[[Any], list[Any]]:
-    """`get_all` for one path as a function of the data, built once: for hot loops such as WHERE."""
+    """`get_all` for one path as a function of the data, built once: for hot loops such as WHERE.
+
+    For a split path the list holds `ABSENT` for each element that lacks the field after the split.
+    """
     steps = _steps(path)
+    split = next((i for i, step in enumerate(steps) if step.split), None)
+    if split is not None:
+        left, right = getter(steps[:split]), getter(steps[split + 1 :])
+
+        def per_element(data: Any) -> list[Any]:
+            found: list[Any] = []
+            for element in left(data):
+                found.extend(right(element) or [ABSENT])
+            return found
+
+        return per_element
     count = next((i for i, step in enumerate(steps) if step.key is None), len(steps))
     keys = tuple(step.key for step in steps[:count] if step.key is not None)
     expanders = tuple(_expander(step) for step in steps[count:])
@@ -134,9 +166,9 @@ def _expander(step: Step) -> Callable[[list[Any]], list[Any]]:
     if key is not None:
         return lambda nodes: [node[key] for node in nodes if _is_map(node) and key in node]
     if index is not None:
-        return lambda nodes: [
-            node[index] for node in nodes if isinstance(node, list) and -len(node) <= index < len(node)
-        ]
+        return lambda nodes: [found for node in nodes for found in children(node, step)]
+    if match and step.first:
+        return lambda nodes: [found for node in nodes if isinstance(node, list) for found in children(node, step)]
     if match:
         return lambda nodes: [item for node in nodes if isinstance(node, list) for item in node if matches(item, match)]
 
@@ -195,7 +227,8 @@ def _chosen(items: list[Any], step: Step) -> list[int]:
     if step.index is not None:
         index = step.index + len(items) if step.index < 0 else step.index
         return [index] if 0 <= index < len(items) else []
-    return [i for i, item in enumerate(items) if matches(item, step.match)]
+    chosen = [i for i, item in enumerate(items) if matches(item, step.match)]
+    return chosen[:1] if step.first else chosen
 
 
 def _parents(data: Any, steps: tuple[Step, ...], *, create: bool) -> list[Any]:

@@ -22,6 +22,8 @@ UPSTREAM_SPACE = "UpstreamSpace.Slug"
 UPGRADE_NEEDED = "UpgradeNeeded"
 KIND = "Kind"
 HEAD_REVISION_NUM = "HeadRevisionNum"
+CREATED_AT = "CreatedAt"
+CHANGESET = "ChangeSet.Slug"
 DATA = "Data"
 PATH = "path"
 
@@ -36,26 +38,30 @@ ATTRIBUTE_TYPES: dict[str, str] = {
     KIND: "string",
     UPGRADE_NEEDED: "boolean",
     HEAD_REVISION_NUM: "number",
+    CREATED_AT: "string",
+    CHANGESET: "string",
 }
 
 VALID_ATTRIBUTES = (
     "Slug, Space.Slug, Labels.<key>, Space.Labels.<key>, UpstreamUnit.Slug, UpstreamSpace.Slug, "
-    "UpgradeNeeded, Kind, HeadRevisionNum, Data (with CONTAINS), "
+    "UpgradeNeeded, Kind, HeadRevisionNum, CreatedAt, ChangeSet.Slug, Data (with CONTAINS), LEN(attribute), "
     "or a YAML path starting with a lower-case letter such as spec.replicas"
 )
 
-PATTERN_OPERATORS = frozenset({"LIKE", "ILIKE", "~"})
+PATTERN_OPERATORS = frozenset({"LIKE", "ILIKE", "~", "~*"})
 KEYWORDS = frozenset({"and", "or", "not", "in", "like", "ilike", "contains", "true", "false", "null"})
 
 
 @dataclass(frozen=True)
 class Attr:
-    """What a predicate looks at: a fixed attribute (`label` for Labels.<key>) or a field `path`."""
+    """What a predicate looks at: a fixed attribute (`label` for Labels.<key>) or a field `path`;
+    `length` for LEN(…), the number of elements (or characters) of each value."""
 
     name: str
     text: str = field(compare=False)  # as the user wrote it, for messages
     label: str = ""
     path: tuple[Step, ...] = ()
+    length: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,7 +117,7 @@ _PLAIN_HEAD = re.compile(r"[a-z_][A-Za-z0-9_\-/$@]*")
 # Fixed attributes that may be spelled in lower case because no Kubernetes field shares the name.
 # `kind` and `data` are real fields, so lower-case `kind`/`data.x` stay paths (`data CONTAINS` aside).
 LOWER_FIXED = frozenset(
-    {"slug", "space", "labels", "upstreamunit", "upstreamspace", "upgradeneeded", "headrevisionnum"}
+    {"slug", "space", "labels", "upstreamunit", "upstreamspace", "upgradeneeded", "headrevisionnum", "changeset"}
 )
 
 
@@ -150,6 +156,9 @@ def format_value(value: Scalar) -> str:
 
 def format_attr(attr: Attr) -> str:
     """An attribute as it is written in WHERE."""
+    if attr.length:
+        inner = Attr(attr.name, attr.text, attr.label, attr.path)
+        return f"LEN({attr.name if attr.name in (LABELS, SPACE_LABELS) and not attr.label else format_attr(inner)})"
     if attr.name in (LABELS, SPACE_LABELS):
         return attr.name + format_path((Step(key="x"), Step(key=attr.label)))[1:]
     if attr.name != PATH:

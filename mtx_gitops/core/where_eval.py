@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from mtx_gitops.core import where_ast as ast
 from mtx_gitops.core.kube_types import Node, TypeTable, node_at
-from mtx_gitops.core.paths import as_text, getter
+from mtx_gitops.core.paths import ABSENT, as_text, getter
 from mtx_gitops.core.where_types import WrongType, typed_compare
 from mtx_gitops.errors import WhereError
 
@@ -40,6 +40,10 @@ class WhereSubject(Protocol):
     @property
     def head_revision_num(self) -> int: ...
     @property
+    def created_at(self) -> str | None: ...
+    @property
+    def changeset(self) -> str | None: ...
+    @property
     def documents(self) -> Sequence[Mapping[str, Any]]: ...
     @property
     def text(self) -> str: ...
@@ -58,6 +62,8 @@ class Subject:
     upgrade_needed: bool = False
     kinds: Sequence[str] = ()
     head_revision_num: int = 0
+    created_at: str | None = None
+    changeset: str | None = None
     documents: Sequence[Mapping[str, Any]] = ()
     text: str = ""
 
@@ -112,14 +118,17 @@ def compile_where(expr: ast.Expr, *, types: TypeTable | None = None, notes: list
     if isinstance(expr, ast.Contains):
         needle = expr.needle
         return lambda subject: needle in subject.text
-    if types is not None and isinstance(expr, ast.Compare) and expr.attr.name == ast.PATH:
+    plain_path = expr.attr.name == ast.PATH and not expr.attr.length and not any(s.split for s in expr.attr.path)
+    if types is not None and isinstance(expr, ast.Compare) and plain_path:
         return _typed_some(expr, types, notes)
     values = _values(expr.attr)
     if isinstance(expr, ast.Compare) and expr.value is None:
         # `= null` holds when no value is there (or only nulls); `!= null` when some value is.
         wanted = expr.op == "!="
-        return lambda subject: any(value is not None for value in values(subject)) is wanted
-    return _some(values, _test(expr))
+        return lambda subject: any(value is not None and value is not ABSENT for value in values(subject)) is wanted
+    # cub's split path: an element lacking the field satisfies `!=` (and NOT IN), nothing else.
+    absent = expr.op == "!=" if isinstance(expr, ast.Compare) else expr.negated
+    return _some(values, _test(expr), absent=absent)
 
 
 def _junction(parts: list[Test], *, every: bool) -> Test:
@@ -133,13 +142,17 @@ def _junction(parts: list[Test], *, every: bool) -> Test:
     return lambda subject: any(part(subject) for part in parts)
 
 
-def _some(values: Values, test: Callable[[Any], bool]) -> Test:
-    """A predicate holds when some non-null value of the attribute passes `test`."""
+def _some(values: Values, test: Callable[[Any], bool], *, absent: bool = False) -> Test:
+    """A predicate holds when some non-null value of the attribute passes `test` (or, when `absent`,
+    a split path found an element without the field)."""
 
     def some(subject: WhereSubject) -> bool:
         try:
             for value in values(subject):
-                if value is not None and test(value):
+                if value is ABSENT:
+                    if absent:
+                        return True
+                elif value is not None and test(value):
                     return True
         except WhereError as error:
             raise WhereError(f"{error} (in {subject.space}/{subject.slug})") from None
@@ -231,6 +244,8 @@ def _listed(node: ast.In) -> Callable[[Any], bool]:
 
 def _values(attr: ast.Attr) -> Values:
     """How to read an attribute's values from a subject: none, one, or (paths, Kind) many."""
+    if attr.length:
+        return _lengths(attr)
     name, label = attr.name, attr.label
     if name == ast.PATH:
         get = getter(attr.path)
@@ -255,8 +270,23 @@ def _values(attr: ast.Attr) -> Values:
         ast.UPGRADE_NEEDED: lambda subject: (subject.upgrade_needed,),
         ast.KIND: lambda subject: subject.kinds,
         ast.HEAD_REVISION_NUM: lambda subject: (subject.head_revision_num,),
+        ast.CREATED_AT: lambda subject: (subject.created_at,),
+        ast.CHANGESET: lambda subject: (subject.changeset,),
     }
     return readers[name]
+
+
+def _lengths(attr: ast.Attr) -> Values:
+    """LEN(attr): the size of each list, map or string the attribute has (whole label maps for LEN(Labels))."""
+    if attr.name in (ast.LABELS, ast.SPACE_LABELS) and not attr.label:
+        whole = attr.name == ast.LABELS
+        return lambda subject: (len(subject.labels if whole else subject.space_labels),)
+    inner = _values(ast.Attr(attr.name, attr.text, attr.label, attr.path))
+
+    def lengths(subject: WhereSubject) -> Sequence[Any]:
+        return [len(value) for value in inner(subject) if isinstance(value, list | dict | str)]
+
+    return lengths
 
 
 def _typed(value: Any) -> tuple[Any, str]:
@@ -285,6 +315,8 @@ def needs(expr: ast.Expr) -> frozenset[str]:
         return frozenset({"text"})
     if expr.attr.name in (ast.PATH, ast.KIND):
         return frozenset({"documents"})
-    if expr.attr.name == ast.HEAD_REVISION_NUM:
+    if expr.attr.name in (ast.HEAD_REVISION_NUM, ast.CREATED_AT):
         return frozenset({"revision_num"})
+    if expr.attr.name == ast.CHANGESET:
+        return frozenset({"changeset"})
     return frozenset()

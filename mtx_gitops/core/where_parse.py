@@ -8,6 +8,7 @@ typical expression parses in microseconds. Field paths inside the expression are
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -18,11 +19,14 @@ from mtx_gitops.core.path_syntax import Step, read_path
 from mtx_gitops.errors import WhereError
 
 _NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-# Operator spellings and what they mean: `<>` is `!=`, `==` is `=`.
-_OPERATORS = {op: op for op in ("<=", ">=", "!=", "=", "<", ">", "~")} | {"<>": "!=", "==": "="}
+# Operator spellings and what they mean: `<>` is `!=`, `==` is `=`; cub's (PostgreSQL's) `~~` is LIKE,
+# `~*` a regex ignoring case, and `!~~ !~ !~*` are NOT of LIKE, `~` and `~*`.
+_OPERATORS = {op: op for op in ("<=", ">=", "!=", "=", "<", ">", "~", "~*")} | {"<>": "!=", "==": "=", "~~": "LIKE"}
+_NEGATED = {"!~~": "LIKE", "!~*": "~*", "!~": "~"}
 _SINGLE = {"slug": ast.SLUG, "upgradeneeded": ast.UPGRADE_NEEDED, "kind": ast.KIND}
-_SINGLE |= {"headrevisionnum": ast.HEAD_REVISION_NUM, "data": ast.DATA}
+_SINGLE |= {"headrevisionnum": ast.HEAD_REVISION_NUM, "data": ast.DATA, "createdat": ast.CREATED_AT}
 _WITH_SLUG = {"space": ast.SPACE_SLUG, "upstreamunit": ast.UPSTREAM_UNIT, "upstreamspace": ast.UPSTREAM_SPACE}
+_WITH_SLUG |= {"changeset": ast.CHANGESET}
 # Parentheses plus NOTs deeper than this are refused, which keeps every recursion over the tree shallow.
 MAX_DEPTH = 64
 
@@ -38,16 +42,20 @@ class _Token:
 
 
 @functools.lru_cache(maxsize=256)
-def parse_where(text: str) -> ast.Expr:
-    """Parse a WHERE expression; raise WhereError naming the 1-based column of any syntax error."""
-    return _Parser(text).parse()
+def parse_where(text: str, *, data: bool = False) -> ast.Expr:
+    """Parse a WHERE expression; raise WhereError naming the 1-based column of any syntax error.
+
+    With `data` (cub's `--where-data`) every attribute is a path into the unit's documents.
+    """
+    return _Parser(text, data=data).parse()
 
 
 class _Parser:
     """Recursive descent over the token list: or_ > and_ > not_ > primary > predicate."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, data: bool = False) -> None:
         self.text = text
+        self.data = data
         self.tokens = self._tokenize()
         self.index = 0
         self.depth = 0
@@ -73,6 +81,9 @@ class _Parser:
             return _Token(char, pos, char)
         if char == "'":
             return self._string(pos)
+        if text[pos : pos + 3] in _NEGATED or text[pos : pos + 2] in _NEGATED:
+            op = text[pos : pos + 3] if text[pos : pos + 3] in _NEGATED else text[pos : pos + 2]
+            return _Token("op", pos, op, op)
         for op in (text[pos : pos + 2], char):
             if op in _OPERATORS:
                 return _Token("op", pos, op, _OPERATORS[op])
@@ -175,6 +186,8 @@ class _Parser:
 
     def predicate(self, token: _Token) -> ast.Expr:
         after = self.peek()
+        if token.text.upper() == "LEN" and after.kind == "(":
+            return self.compare(self.length(token))
         if self.keyword("CONTAINS"):
             if token.text.lower() != "data":
                 self.fail("CONTAINS applies only to Data", after.pos)
@@ -185,6 +198,28 @@ class _Parser:
         attr = self.attribute(token)
         if attr.name == ast.DATA:
             self.fail("Data supports only CONTAINS", after.pos)
+        return self.compare(attr)
+
+    def length(self, token: _Token) -> ast.Attr:
+        """`LEN(attribute)`: the number of elements of each list or map (characters of a string)."""
+        self.take()
+        inner = self.take()
+        if inner.kind != "word":
+            self.fail("expected an attribute inside LEN(…)", inner.pos)
+        close = self.take()
+        if close.kind != ")":
+            self.fail("expected ')'", close.pos)
+        text = self.text[token.pos : close.pos + 1]
+        whole = {"labels": ast.LABELS, "space.labels": ast.SPACE_LABELS}.get(inner.text.lower())
+        if whole is not None and not self.data:
+            return ast.Attr(whole, text, length=True)
+        attr = self.attribute(inner)
+        if attr.name not in (ast.PATH, ast.LABELS, ast.SPACE_LABELS, ast.SLUG, ast.KIND):
+            self.fail(f"LEN() needs a list, map or string, not {inner.text}", inner.pos)
+        return dataclasses.replace(attr, text=text, length=True)
+
+    def compare(self, attr: ast.Attr) -> ast.Expr:
+        """What follows an attribute: IN (…), NOT IN (…), or an operator and a value."""
         negated = self.keyword("NOT")
         if self.keyword("IN"):
             return ast.In(attr, self.in_values(attr), negated)
@@ -193,6 +228,8 @@ class _Parser:
             self.fail("expected IN, LIKE or ILIKE after NOT", op.pos)
         if op.kind == "keyword" and op.value in ("LIKE", "ILIKE"):
             op = _Token("op", op.pos, op.text, op.value)
+        if op.kind == "op" and op.value in _NEGATED:
+            op, negated = _Token("op", op.pos, op.text, _NEGATED[op.value]), True
         if op.kind != "op":
             self.fail("expected an operator (= != < > <= >= LIKE ILIKE ~ IN NOT IN)", op.pos)
         value, at = self.value()
@@ -203,7 +240,7 @@ class _Parser:
     def attribute(self, token: _Token) -> ast.Attr:
         steps: tuple[Step, ...] = token.value
         head = steps[0].key
-        if token.text.startswith("[") or head is None:
+        if self.data or token.text.startswith("[") or head is None:
             return ast.Attr(ast.PATH, token.text, path=steps)
         if not head[0].isupper() and head.lower() not in ast.LOWER_FIXED:
             return ast.Attr(ast.PATH, token.text, path=steps)
@@ -240,7 +277,7 @@ class _Parser:
 
     def check(self, attr: ast.Attr, op: str, value: ast.Scalar, at: int) -> None:
         """Refuse comparisons that can never make sense, before any unit is looked at."""
-        kind, wanted = ast.type_name(value), ast.ATTRIBUTE_TYPES.get(attr.name)
+        kind, wanted = ast.type_name(value), "number" if attr.length else ast.ATTRIBUTE_TYPES.get(attr.name)
         if value is None:
             if op not in ("=", "!="):
                 self.fail("null can only be compared with = or !=", at)
@@ -255,11 +292,11 @@ class _Parser:
     def pattern(self, op: str, value: ast.Scalar, at: int) -> re.Pattern[str] | None:
         if op not in ast.PATTERN_OPERATORS or not isinstance(value, str):
             return None
-        if op != "~":
+        if op not in ("~", "~*"):
             flags = re.DOTALL | (re.IGNORECASE if op == "ILIKE" else 0)
             return re.compile(_like_regex(value), flags)
         try:
-            return re.compile(value)
+            return re.compile(value, re.IGNORECASE if op == "~*" else 0)
         except (re.error, OverflowError, RecursionError, ValueError) as error:
             self.fail(f"invalid regular expression {ast.format_value(value)} ({error})", at)
 

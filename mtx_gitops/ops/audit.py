@@ -1,8 +1,10 @@
 """`mtx log`: the audit trail, read back from the commit trailers every mtx write leaves (SPEC §2).
 
 One `git log` pass reads every commit; trailers say which operation touched which units, from
-which lateral source, in which changeset, with which conflicts. Filters work on the trailers, so a
-unit's audit trail survives squash and rebase merges that keep the message.
+which lateral source, in which changeset, with which conflicts. Commits made without mtx (a hand
+edit, a merge that brought a new base) have no trailers: their operation is `git`. `--space` and
+`--unit` keep the commits whose trailers name the units and, from a second `git log` pass limited
+to their files, every commit that changed those files, made by mtx or anyone.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from typing import Any
 
 from mtx_gitops.adapters.gitlog import LogRecord, read_log
 from mtx_gitops.core import trailers
-from mtx_gitops.core.model import UnitRef
+from mtx_gitops.core.layout import role_of
+from mtx_gitops.core.model import UnitRef, link_path, unit_path
 from mtx_gitops.core.slug import check_slug
 from mtx_gitops.errors import UserError
 from mtx_gitops.store import Repo
@@ -69,7 +72,7 @@ def entry_of(record: LogRecord) -> LogEntry:
         record.author,
         record.email,
         record.date,
-        _first(found, trailers.OPERATION),
+        _first(found, trailers.OPERATION) or PLAIN_GIT,
         units,
         _first(found, trailers.CHANGESET),
         source or None,
@@ -104,13 +107,39 @@ def audit_log(
         if rev == "HEAD":
             return []
         repo.git.resolve(rev)
-    filtered = space is not None
-    entries = read_entries(repo, [rev], max_count=None if filtered else limit)
-    if filtered:
-        entries = [e for e in entries if any(u.space == space and unit in (None, u.unit) for u in e.units)]
+    entries = read_entries(repo, [rev], max_count=None if space is not None else limit)
+    if space is not None:
+        entries = _of_units(entries, _changed_files(repo, rev, space, unit), space, unit)
     return entries[:limit] if limit is not None else entries
 
 
+def _changed_files(repo: Repo, rev: str, space: str, unit: str | None) -> dict[str, list[UnitRef]]:
+    """commit -> the units of `space` (or `unit`) whose files it changed, for every commit that changed one."""
+    paths = [unit_path(space, unit), link_path(space, unit)] if unit else [f"spaces/{space}/"]
+    found: dict[str, list[UnitRef]] = {}
+    for record in read_log(repo.git, [rev], paths=paths, with_blobs=True):
+        refs = {role.ref for path in record.blobs if (role := role_of(path)).ref is not None}
+        found[record.commit] = sorted(r for r in refs if r.space == space and unit in (None, r.unit))
+    return found
+
+
+def _of_units(
+    entries: list[LogEntry], changed: dict[str, list[UnitRef]], space: str, unit: str | None
+) -> list[LogEntry]:
+    """The entries naming a unit of `space` (or `unit`) or changing its files; a commit without trailers
+    names the units whose files it changed."""
+    kept = []
+    for entry in entries:
+        if any(u.space == space and unit in (None, u.unit) for u in entry.units):
+            kept.append(entry)
+        elif entry.commit in changed:
+            if not entry.units:
+                entry.units = changed[entry.commit]
+            kept.append(entry)
+    return kept
+
+
+PLAIN_GIT = "git"  # the operation of a commit made without mtx
 _KNOWN = frozenset({trailers.OPERATION, trailers.UNIT, trailers.SOURCE, trailers.CHANGESET, trailers.CONFLICT})
 
 

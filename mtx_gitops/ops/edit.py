@@ -23,13 +23,15 @@ class Edit:
     """What an edit function did to one unit (documents None: left unchanged).
 
     `files` are the unit's link (its upstream and merge base), written by an upgrade: moving it names the
-    unit in the commit's trailers, but does not make the unit count as changed.
+    unit in the commit's trailers, but does not make the unit count as changed. `unit_files` change the
+    unit itself beside its manifests (its labels file): the unit counts as changed.
     """
 
     documents: list[dict[str, Any]] | None
     conflicts: list[Conflict] = field(default_factory=list)
     note: str | None = None
     files: dict[str, bytes | None] = field(default_factory=dict)
+    unit_files: dict[str, bytes | None] = field(default_factory=dict)
 
 
 Progress = Callable[[int, int], None]
@@ -81,6 +83,9 @@ def edit_units(
                     pending.append((unit, outcome.documents, path))
                 changed = True
             plan.files.update(outcome.files)
+            if outcome.unit_files:
+                plan.files.update(outcome.unit_files)
+                changed = True
             plan.units.append(
                 UnitChange(
                     unit.ref.space,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from mtx_gitops.adapters.gitlog import last_commits
+from mtx_gitops.core.conflictview import describe
 from mtx_gitops.core.merge3 import merge_documents
 from mtx_gitops.core.model import Policy, UnitRef, unit_path
 from mtx_gitops.errors import ConflictError, NotFoundError, UserError
@@ -73,7 +74,7 @@ def merge_from(
         plan.trailers.insert(0, ("Mtx-Source", f"{source}@{change['end'][:12]}"))
         conflicts = [c for u in plan.units for c in u.conflicts]
         if policy == "fail" and conflicts:
-            listed = "; ".join(f"{c.path}: upstream {c.upstream!r}, local {c.local!r}" for c in conflicts)
+            listed = "; ".join(describe(c.as_json(), base=False) for c in conflicts)
             raise ConflictError(
                 f"{len(conflicts)} conflict(s) merging {source} into {ref}, nothing written: {listed}",
                 [c.as_json() | {"space": ref.space, "unit": ref.unit} for c in conflicts],

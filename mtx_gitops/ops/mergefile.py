@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mtx_gitops.adapters import yamlio
+from mtx_gitops.core.conflictview import describe
 from mtx_gitops.core.merge3 import merge_documents
 from mtx_gitops.core.model import Conflict, Policy
 from mtx_gitops.core.schemahints import schema_hints
@@ -47,7 +48,7 @@ def merge_files(
     hints = schema_hints(*(text for text, _docs in texts), types=types)
     result = merge_documents(texts[0][1], texts[1][1], texts[2][1], policy=policy, hints=hints or None, types=types)
     if policy == "fail" and result.conflicts:
-        listed = "; ".join(f"{c.path}: upstream {c.upstream!r}, local {c.local!r}" for c in result.conflicts)
+        listed = "; ".join(describe(c.as_json(), base=False) for c in result.conflicts)
         raise ConflictError(f"{len(result.conflicts)} conflict(s): {listed}", [c.as_json() for c in result.conflicts])
     if not result.documents:
         return FileMerge(None, result.conflicts)

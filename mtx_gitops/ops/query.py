@@ -9,12 +9,13 @@ from typing import Any
 from mtx_gitops.adapters.gitlog import last_commits
 from mtx_gitops.core.model import UnitRef, unit_path
 from mtx_gitops.core.slug import check_slug
-from mtx_gitops.core.where import Subject, evaluate, needs, parse_where
+from mtx_gitops.core.where import And, Subject, evaluate, needs, parse_where
+from mtx_gitops.core.where_reach import unreached
 from mtx_gitops.errors import MtxWarning, NotFoundError
 from mtx_gitops.ops.cubnames import unit_fields
 from mtx_gitops.ops.kinds import types_for
-from mtx_gitops.ops.revisions import Revisions, head_revision_nums, unit_revisions
-from mtx_gitops.store import Snapshot, Unit
+from mtx_gitops.ops.revisions import Revisions, unit_revisions
+from mtx_gitops.store import Repo, Snapshot, Unit
 
 
 def unit_json(
@@ -40,12 +41,19 @@ def unit_json(
 
 
 def select_units(
-    snap: Snapshot, space_glob: str, *, where: str | None = None, unit: str | None = None
+    snap: Snapshot,
+    space_glob: str,
+    *,
+    where: str | None = None,
+    unit: str | None = None,
+    where_data: str | None = None,
 ) -> list[UnitRef]:
-    """Units of the spaces matching `space_glob` (only `unit`, when given) that satisfy `where`.
+    """Units of the spaces matching `space_glob` (only `unit`, when given) that satisfy `where` and
+    `where_data` (cub's `--where-data`: every attribute a path into the documents).
 
     A glob or WHERE that matches nothing selects nothing; a `unit` named explicitly must exist in
     at least one of the spaces (NotFoundError), so a typo is not mistaken for "nothing to change".
+    A field path that reaches no value in any selected unit is warned about (MtxWarning).
     """
     if unit is not None:
         check_slug(unit, what="unit name")
@@ -56,14 +64,17 @@ def select_units(
             f"unit {unit!r} does not exist in "
             + (f"any space matching {space_glob!r}" if glob else f"space {space_glob!r}")
         )
-    if not where:
+    parts = ([parse_where(where)] if where else []) + ([parse_where(where_data, data=True)] if where_data else [])
+    if not parts:
         return refs
-    expr = parse_where(where)
+    expr = parts[0] if len(parts) == 1 else And(tuple(parts))
     wanted = needs(expr)
     units = snap.units(refs)
     texts = snap.repo.git.read_blobs(u.blob for u in units) if "text" in wanted else {}
-    revnums = head_revision_nums(snap, refs) if "revision_num" in wanted else {}
+    revisions = unit_revisions(snap, refs) if "revision_num" in wanted else {}
+    changesets = changesets_of(snap.repo) if "changeset" in wanted else {}
     space_labels = {s: snap.space(s).labels for s in {r.space for r in refs}}
+    labels = labels_of(snap, units)
     types = types_for(snap) if "documents" in wanted else None
     notes: list[str] = []
     matched = []
@@ -71,25 +82,47 @@ def select_units(
         subject = Subject(
             slug=u.ref.unit,
             space=u.ref.space,
-            labels=unit_labels(u),
+            labels=labels.get(u.ref, {}),
             space_labels=space_labels[u.ref.space],
             upstream_unit=u.link.upstream.unit if u.link else None,
             upstream_space=u.link.upstream.space if u.link else None,
             upgrade_needed=u.upgrade_needed,
             kinds=u.kinds,
-            head_revision_num=revnums.get(u.ref, 0),
+            head_revision_num=revisions.get(u.ref, Revisions()).head_revision_num,
+            created_at=revisions.get(u.ref, Revisions()).created_at,
+            changeset=changesets.get(u.ref),
             documents=u.documents,
             text=texts[u.blob].decode("utf-8", "replace") if texts else "",
         )
         if evaluate(expr, subject, types=types, notes=notes):
             matched.append(u.ref)
+    if units:
+        for text in unreached(expr, (u.documents for u in units)):
+            notes.append(f"{text} is a field of none of the {len(units)} selected unit(s): it matches nothing there")
     for note in dict.fromkeys(notes):
         warnings.warn(note, MtxWarning, stacklevel=2)
     return matched
 
 
-def unit_labels(unit: Unit) -> dict[str, str]:
-    """A unit's labels: the labels of its first document's metadata."""
+def changesets_of(repo: Repo) -> dict[UnitRef, str]:
+    """The open changeset each unit has staged edits in (cub's ChangeSet.Slug)."""
+    from mtx_gitops.ops.changeset import list_all
+
+    found: dict[UnitRef, str] = {}
+    for row in list_all(repo):
+        for unit in row["units"]:
+            found.setdefault(UnitRef(unit["space"], unit["unit"]), row["changeset"])
+    return found
+
+
+def labels_of(snap: Snapshot, units: Sequence[Unit]) -> dict[UnitRef, dict[str, str]]:
+    """Each unit's labels as WHERE and cub's `Labels` see them: the labels of its first document's
+    metadata, with the unit's own labels (`unit create|update --label`) over them."""
+    own = snap.unit_labels([u.ref for u in units])
+    return {u.ref: {**_manifest_labels(u), **own.get(u.ref, {})} for u in units}
+
+
+def _manifest_labels(unit: Unit) -> dict[str, str]:
     document = unit.documents[0] if unit.documents else {}
     meta = document.get("metadata")
     labels = meta.get("labels") if isinstance(meta, dict) else None
@@ -97,10 +130,16 @@ def unit_labels(unit: Unit) -> dict[str, str]:
 
 
 def list_units(
-    snap: Snapshot, space_glob: str, *, where: str | None = None, unit: str | None = None, with_data: bool = True
+    snap: Snapshot,
+    space_glob: str,
+    *,
+    where: str | None = None,
+    where_data: str | None = None,
+    unit: str | None = None,
+    with_data: bool = True,
 ) -> list[dict[str, Any]]:
     """Units as JSON objects, sorted by space then unit."""
-    refs = select_units(snap, space_glob, where=where, unit=unit)
+    refs = select_units(snap, space_glob, where=where, unit=unit, where_data=where_data)
     units = snap.units(refs)
     revisions = last_revisions(snap, refs)
     cub = cub_fields(snap, units)
@@ -111,9 +150,8 @@ def cub_fields(snap: Snapshot, units: Sequence[Unit]) -> dict[UnitRef, dict[str,
     """The cub-named fields of `units` (one `git log` pass for their revision numbers and dates)."""
     revisions = unit_revisions(snap, [u.ref for u in units])
     spaces = {name: snap.space(name) for name in {u.ref.space for u in units}}
-    return {
-        u.ref: unit_fields(u, spaces[u.ref.space], revisions.get(u.ref, Revisions()), unit_labels(u)) for u in units
-    }
+    labels = labels_of(snap, units)
+    return {u.ref: unit_fields(u, spaces[u.ref.space], revisions.get(u.ref, Revisions()), labels[u.ref]) for u in units}
 
 
 def last_revisions(snap: Snapshot, refs: Sequence[UnitRef]) -> dict[UnitRef, str]:

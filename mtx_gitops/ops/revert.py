@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mtx_gitops.adapters import yamlio
+from mtx_gitops.core.conflictview import describe
 from mtx_gitops.core.layout import role_of, units_touched
 from mtx_gitops.core.merge3 import merge_documents
 from mtx_gitops.core.merge_tree import resolution_for
@@ -80,7 +81,7 @@ def revert_commit(
             raise RefusedError(f"space {missing[0]} no longer exists: recreate it before reverting {undo.commit[:12]}")
         conflicts = [(u, c) for u in plan.units for c in u.conflicts]
         if policy == "fail" and conflicts:
-            listed = "; ".join(f"{u.space}/{u.unit} {c.path or '(unit)'}: {_conflict_text(c)}" for u, c in conflicts)
+            listed = "; ".join(describe(c.as_json(), unit=f"{u.space}/{u.unit}", labels=SIDES) for u, c in conflicts)
             raise ConflictError(
                 f"{len(conflicts)} conflict(s) reverting {undo.commit[:12]}, nothing written: {listed}",
                 [{"space": u.space, "unit": u.unit, **c.as_json()} for u, c in conflicts],
@@ -235,5 +236,5 @@ def _describe_link(snap: Snapshot, path: str) -> str | None:
     return f"{link.upstream}@{link.base_blob[:12]}"
 
 
-def _conflict_text(conflict: Conflict) -> str:
-    return f"reverted commit {conflict.base!r}, before it {conflict.upstream!r}, now {conflict.local!r}"
+# What a revert's three sides are: the value the reverted commit set, the value before it, the value now.
+SIDES = {"base": "reverted commit", "upstream": "before it", "local": "now"}

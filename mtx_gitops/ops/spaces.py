@@ -48,7 +48,7 @@ def init(path: Path, *, example: str | None = None, message: str | None = None, 
     }
     if example:
         files.update({f"{BASE_DIR}/{name}": data for name, data in example_manifests(example).items()})
-    plan = Plan("repo.init", "mtx init", files=files)
+    plan = Plan("repo.init", "mtx init", files=files, done="config repo initialised")
     if dry_run:
         return _init_preview(path, plan)
     if not (path / ".git").exists():
@@ -73,7 +73,7 @@ def _init_preview(path: Path, plan: Plan) -> WriteResult:
             [], (data or b"").decode("utf-8", "replace").splitlines(keepends=True), f"a/{name}", f"b/{name}"
         )
     )
-    return WriteResult(None, branch, plan.units, notes, dry_run=True, diff=diff)
+    return WriteResult(None, branch, plan.units, notes, dry_run=True, diff=diff, done=plan.done)
 
 
 def example_manifests(name: str) -> dict[str, bytes]:
@@ -125,6 +125,7 @@ def create_space(
             "space.create",
             f"Create space {name}",
             files={space_meta_path(name): yamlio.dump_one(space.as_data()).encode()},
+            done=f"space {name} created",
         )
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
@@ -151,6 +152,7 @@ def update_space(
             "space.update",
             f"Update space {name}",
             files={space_meta_path(name): yamlio.dump_one(updated.as_data()).encode()},
+            done=f"space {name} updated",
         )
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
@@ -161,18 +163,22 @@ def delete_space(
     name: str,
     *,
     force: bool = False,
+    recursive: bool = False,
     branch: str | None = None,
     message: str | None = None,
     dry_run: bool = False,
 ) -> WriteResult:
-    """Delete a space; refuses while it holds units or others link to it, unless `force`."""
+    """Delete a space; refuses while it holds units (unless `recursive` or `force`) or while units of
+    other spaces name its units upstream (unless `force`)."""
 
     def build(snap: Snapshot) -> Plan:
         snap.space(name)
         units = snap.unit_names(name)
         linked = sorted({str(d) for u in units for d in snap.downstream_of(UnitRef(name, u)) if d.space != name})
-        if units and not force:
-            raise RefusedError(f"space {name!r} still holds {len(units)} unit(s); delete them or pass --force")
+        if units and not (force or recursive):
+            raise RefusedError(
+                f"space {name!r} still holds {len(units)} unit(s); delete them or pass --recursive (or --force)"
+            )
         if linked and not force:
             raise RefusedError(
                 f"units {', '.join(linked)} name units of {name!r} as upstream; pass --force to delete anyway"
@@ -183,6 +189,7 @@ def delete_space(
             "space.delete",
             f"Delete space {name}",
             files=files,
+            done=f"space {name} deleted",
             units=[UnitChange(name, unit, True, note="deleted with the space") for unit in units],
         )
 

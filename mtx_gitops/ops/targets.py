@@ -34,7 +34,8 @@ def create_target(
     def build(snap: Snapshot) -> Plan:
         if name in snap.targets():
             raise AlreadyExistsError(f"target {name!r} exists already; change it with `mtx target update {name}`")
-        return Plan("target.create", f"Create target {name}", files=_with_target(snap, name, target))
+        files = _with_target(snap, name, target)
+        return Plan("target.create", f"Create target {name}", files=files, done=f"target {name} created")
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
 
@@ -67,7 +68,8 @@ def update_target(
             context=context or kept.get("context"),
             path=path or kept.get("path"),
         )
-        return Plan("target.update", f"Update target {name}", files=_with_target(snap, name, target))
+        files = _with_target(snap, name, target)
+        return Plan("target.update", f"Update target {name}", files=files, done=f"target {name} updated")
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
 

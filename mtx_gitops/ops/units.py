@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from mtx_gitops.adapters import yamlio
 from mtx_gitops.core import trailers
-from mtx_gitops.core.model import Link, UnitRef, link_path, unit_path, validate_documents
+from mtx_gitops.core.model import Link, UnitRef, labels_path, link_path, unit_path, validate_documents
 from mtx_gitops.core.slug import check_slug
 from mtx_gitops.errors import AlreadyExistsError, RefusedError, UserError
 from mtx_gitops.store import Repo, Snapshot
 from mtx_gitops.transaction import Plan, UnitChange, WriteResult, write
 
 LINK_HEADER = "# Written by mtx: this unit's upstream and merge base (the upstream blob last merged).\n"
+LABELS_HEADER = "# Written by mtx: this unit's own labels (cub's unit labels; WHERE reads them as Labels.<key>).\n"
 
 
 def link_file(link: Link) -> bytes:
     """The content of a unit's link file."""
     return (LINK_HEADER + yamlio.dump_one(link.as_data())).encode()
+
+
+def labels_file(labels: Mapping[str, str]) -> bytes | None:
+    """The content of a unit's labels file (None: no labels, no file)."""
+    return (LABELS_HEADER + yamlio.dump_one({"labels": dict(labels)})).encode() if labels else None
 
 
 def check_manifest(data: bytes, *, source: str) -> bytes:
@@ -31,11 +39,12 @@ def create_unit(
     *,
     upstream: UnitRef | None = None,
     source: str = "input",
+    labels: Mapping[str, str] | None = None,
     branch: str | None = None,
     message: str | None = None,
     dry_run: bool = False,
 ) -> WriteResult:
-    """Create a unit from manifest bytes, or as a linked copy of `upstream`."""
+    """Create a unit from manifest bytes, or as a linked copy of `upstream` (with its own `labels`)."""
     check_slug(ref.space, what="space name")
     check_slug(ref.unit, what="unit name")
     if (data is None) == (upstream is None):
@@ -49,14 +58,17 @@ def create_unit(
             raise AlreadyExistsError(f"unit {ref.unit!r} exists already in space {ref.space!r}")
         if upstream is None:
             assert data is not None
-            return Plan(
+            plan = Plan(
                 "unit.create",
                 f"Create unit {ref}",
                 files={unit_path(ref.space, ref.unit): data},
                 units=[UnitChange(ref.space, ref.unit, True)],
             )
-        plan = Plan("unit.create", f"Create unit {ref} from {upstream}", trailers=[_source(snap, str(upstream))])
-        _add_linked_copy(snap, plan, ref, upstream)
+        else:
+            plan = Plan("unit.create", f"Create unit {ref} from {upstream}", trailers=[_source(snap, str(upstream))])
+            _add_linked_copy(snap, plan, ref, upstream)
+        if labels:
+            plan.files[labels_path(ref.space, ref.unit)] = labels_file(labels)
         return plan
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
@@ -162,7 +174,9 @@ def delete_unit(
         return Plan(
             "unit.delete",
             f"Delete unit {ref}",
-            files={unit_path(ref.space, ref.unit): None, link_path(ref.space, ref.unit): None},
+            files=dict.fromkeys(
+                [unit_path(ref.space, ref.unit), link_path(ref.space, ref.unit), labels_path(ref.space, ref.unit)]
+            ),
             units=[UnitChange(ref.space, ref.unit, True)],
         )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from mtx_gitops.core.conflictview import describe
 from mtx_gitops.core.merge3 import DocumentsMerge, merge_documents
 from mtx_gitops.core.model import Link, Policy, UnitRef, link_path
 from mtx_gitops.errors import ConflictError, NotFoundError, UserError
@@ -28,13 +29,18 @@ def upgrade_units(
     *,
     unit: str | None = None,
     where: str | None = None,
+    downstream_of: UnitRef | None = None,
     policy: Policy = "local",
     branch: str | None = None,
     message: str | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> WriteResult:
-    """Upgrade the linked units of the spaces matching `space_glob` from their upstreams."""
+    """Upgrade the linked units of the spaces matching `space_glob` from their upstreams.
+
+    With `downstream_of`, the units to upgrade are every unit that names it upstream, in any space
+    (cub's `unit push-upgrade`); `space_glob`, `unit` and `where` then play no part.
+    """
     parsed: dict[str, list[dict[str, Any]]] = {}  # merge bases and upstreams, by blob id
     merges: dict[tuple[str, str, str], tuple[DocumentsMerge, bool]] = {}  # and: is it the local content?
     links: dict[Link, bytes] = {}
@@ -42,7 +48,10 @@ def upgrade_units(
 
     def select(snap: Snapshot) -> Sequence[UnitRef]:
         orphaned.clear()
-        refs = select_units(snap, space_glob, where=where, unit=unit)
+        if downstream_of is not None:
+            refs = snap.downstream_of(snap.require(downstream_of))
+        else:
+            refs = select_units(snap, space_glob, where=where, unit=unit)
         units = snap.units(refs)  # their links are read in one batch, on first use
         if unit is not None and units and not any(u.link for u in units):
             raise UserError(f"unit {unit!r} has no upstream to upgrade from (create it with --upstream-space)")
@@ -95,10 +104,7 @@ def upgrade_units(
     def check(plan: Plan) -> None:
         conflicts = [(u, c) for u in plan.units for c in u.conflicts]
         if policy == "fail" and conflicts:
-            listed = "; ".join(
-                f"{u.space}/{u.unit} {c.path}: base {c.base!r}, upstream {c.upstream!r}, local {c.local!r}"
-                for u, c in conflicts
-            )
+            listed = "; ".join(describe(c.as_json(), unit=f"{u.space}/{u.unit}") for u, c in conflicts)
             raise ConflictError(
                 f"{len(conflicts)} conflict(s), nothing written: {listed}",
                 [c.as_json() | {"space": u.space, "unit": u.unit} for u, c in conflicts],

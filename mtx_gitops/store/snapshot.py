@@ -20,6 +20,7 @@ from mtx_gitops.core.model import (
     Link,
     Space,
     UnitRef,
+    labels_path,
     space_meta_path,
     unit_path,
     validate_documents,
@@ -241,6 +242,18 @@ class Snapshot:
 
     def unit(self, ref: UnitRef) -> Unit:
         return self.units([self.require(ref)])[0]
+
+    def unit_labels(self, refs: Sequence[UnitRef]) -> dict[UnitRef, dict[str, str]]:
+        """The own labels of each unit (`.mtx/labels/<unit>.yaml`; units without any are left out)."""
+        blobs = {ref: blob for ref in refs if (blob := self.blob(labels_path(ref.space, ref.unit)))}
+        parsed = self._yaml({blob: labels_path(ref.space, ref.unit) for ref, blob in blobs.items()})
+        found = {}
+        for ref, blob in blobs.items():
+            data = parsed[blob]
+            labels = data.get("labels") if isinstance(data, dict) else None
+            if isinstance(labels, dict) and labels:
+                found[ref] = {str(k): "" if v is None else str(v) for k, v in labels.items()}
+        return found
 
     def text(self, ref: UnitRef) -> str:
         return self.read_text(unit_path(ref.space, ref.unit))

@@ -59,6 +59,7 @@ def deploy(
             highlight=False,
             soft_wrap=True,
         )
+        check_reachable(cluster)
         point_targets_at(run, spaces, cluster.kubeconfig)
     else:
         console.print("[dim]no --kubeconfig: no cluster, the manifests go to the directory targets[/]")
@@ -108,6 +109,17 @@ def kubeconfig_cluster(kubeconfig: str) -> KubeCluster:
     if not server:
         raise UserError(f"--kubeconfig {path}: context {context!r} names no cluster with a server")
     return KubeCluster(str(path), context, str(server))
+
+
+def check_reachable(cluster: KubeCluster) -> None:
+    """ClusterError, before any target is changed, when the API server does not answer."""
+    from mtx_gitops.adapters.cluster import Cluster  # the kubernetes client costs start-up: only here
+
+    client = Cluster.from_kubeconfig(cluster.kubeconfig, timeout=10.0)
+    try:
+        client.serves("v1", "Namespace")
+    finally:
+        client.close()
 
 
 def point_targets_at(run: Runner, spaces: tuple[str, ...], kubeconfig: str) -> None:

@@ -77,7 +77,10 @@ def _stage_2(before: State, after: State, results: Results) -> Body:
 
 
 def _stage_3(before: State, after: State, results: Results) -> Body:
-    regions = row(*[space_panel(after, s, overrides=True, caption=REGION_NOTES[s]) for s in PROD_REGIONS])
+    # The regions' other facets are the base's (drawn above); a region shows its scale and images.
+    regions = row(
+        *[space_panel(after, s, overrides=True, caption=REGION_NOTES[s], facets=("r", "image")) for s in PROD_REGIONS]
+    )
     return [
         space_panel(after, "traderx-base", style="green", expand=False),
         arrow("upstream links", into=regions),

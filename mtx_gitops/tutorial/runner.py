@@ -26,6 +26,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
+from mtx_gitops.core.conflictview import describe
 from mtx_gitops.errors import EXIT_INTERNAL, MtxError
 
 
@@ -135,10 +136,8 @@ def summarize(result: Any) -> list[str]:
     lines = [head + (f": {', '.join(changed)}" if changed else "")]
     for unit in result["units"]:
         for c in unit.get("conflicts") or []:
-            lines.append(
-                f"  [red]conflict[/] {unit['space']}/{unit['unit']} {c['path']}: base {c['base']!r}, "
-                f"upstream {c['upstream']!r}, local {c['local']!r} → kept {c['resolution']}"
-            )
+            named = f"{unit['space']}/{unit['unit']}"
+            lines.append(f"  [red]conflict[/] {escape(describe(c, unit=named))}")
     return lines
 
 

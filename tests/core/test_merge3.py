@@ -145,7 +145,8 @@ def test_stage7_lateral_promotion_carries_the_circuit_breaker_and_keeps_asia_rep
 
 
 @pytest.mark.parametrize(
-    ("policy", "replicas", "resolution"), [("local", 5, "local"), ("fail", 5, "local"), ("upstream", 4, "upstream")]
+    ("policy", "replicas", "resolution"),
+    [("local", 5, "local"), ("fail", 5, "unresolved"), ("upstream", 4, "upstream")],
 )
 def test_both_sides_changing_replicas_is_one_conflict_resolved_by_policy(
     policy: str, replicas: int, resolution: str
