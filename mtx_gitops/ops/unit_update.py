@@ -17,6 +17,7 @@ from mtx_gitops.core.patch import PatchType, apply_patch, parse_patch
 from mtx_gitops.core.unit_fields import apply_labels, split_patch
 from mtx_gitops.errors import UserError
 from mtx_gitops.ops.edit import Edit, Select, edit_units
+from mtx_gitops.ops.kinds import types_for
 from mtx_gitops.ops.units import check_manifest, labels_file
 from mtx_gitops.store import Repo, Snapshot, Unit
 from mtx_gitops.transaction import Plan, UnitChange, WriteResult, write
@@ -73,7 +74,7 @@ def patch_units(
     def edit(snap: Snapshot, unit: Unit) -> Edit:
         documents = None
         if data_patch is not None:
-            patched = apply_patch(unit.documents, data_patch, type=patch.patch_type)
+            patched = apply_patch(unit.documents, data_patch, type=patch.patch_type, types=types_for(snap))
             documents = validate_documents(patched, source=f"{unit.ref} after the patch")
         unit_files: dict[str, bytes | None] = {}
         if labels:
