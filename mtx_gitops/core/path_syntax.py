@@ -210,7 +210,8 @@ def format_path(steps: Iterable[Step]) -> str:
             ((name, value),) = step.match
             parts.append(("" if not parts or parts[-1] == ".|" else ".") + f"?{name}={value}")
         elif step.key is not None:
-            if _is_bare(step.key):
+            # After the first segment a dotted run of digits reads as an index (cub's `containers.1`).
+            if _is_bare(step.key) and not (parts and _DIGITS.fullmatch(step.key) and len(step.key) <= 18):
                 parts.append(("." if parts and parts[-1] != ".|" else "") + step.key)
             else:
                 parts.append("[" + _quote(step.key, '"') + "]")
