@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mtx_gitops.adapters import yamlio
+from mtx_gitops import yaml as mtx_yaml
 from mtx_gitops.ops import upgrade
 from tests.conftest import Mtx
 
@@ -53,7 +53,7 @@ def test_an_upgrade_merges_and_rewrites_each_distinct_copy_once(mtx: Mtx, monkey
     }
     mtx("unit", "update", "trade-service", "--space", "traderx-base", "--patch", json.dumps(patch))
     merges = counting(monkeypatch, upgrade, "merge_documents")
-    rewrites = counting(monkeypatch, yamlio, "rewrite")
+    rewrites = counting(monkeypatch, mtx_yaml, "rewrite")
     result = mtx.json("unit", "update", "--upgrade", "--space", "*")
     changed = sorted(u["space"] for u in result["units"] if u["changed"])
     assert changed == sorted(SPACES)
@@ -73,7 +73,7 @@ def test_an_upgrade_merges_and_rewrites_each_distinct_copy_once(mtx: Mtx, monkey
 
 def test_a_bulk_function_rewrites_each_distinct_copy_once(mtx: Mtx, monkeypatch: pytest.MonkeyPatch) -> None:
     copies(mtx)
-    rewrites = counting(monkeypatch, yamlio, "rewrite")
+    rewrites = counting(monkeypatch, mtx_yaml, "rewrite")
     result = mtx.json("run", "set-image", "--image", ":v9", "--space", "*")
     assert sum(u["changed"] for u in result["units"]) == 2 * (len(SPACES) + 1)
     # reference-data: the base and its four copies share one text; trade-service: the base and the three
@@ -81,6 +81,6 @@ def test_a_bulk_function_rewrites_each_distinct_copy_once(mtx: Mtx, monkeypatch:
     assert len(rewrites) == 3
     for space in ("traderx-base", *SPACES):
         for unit in ("reference-data", "trade-service"):
-            data = yamlio.load_documents(text(mtx, space, unit), source=unit)
+            data = mtx_yaml.load_documents(text(mtx, space, unit), source=unit)
             assert data[0]["spec"]["template"]["spec"]["containers"][0]["image"].endswith(":v9")
     assert text(mtx, "us", "trade-service").count("replicas: 5") == 1

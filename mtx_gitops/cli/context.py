@@ -142,9 +142,9 @@ def emit_error(output: str, error: BaseException) -> None:
 
 def _write_data(output: str, data: Any) -> None:
     if output == "yaml":
-        from mtx_gitops.adapters import yamlio
+        from mtx_gitops import yaml
 
-        sys.stdout.write(yamlio.dump_one(data))
+        sys.stdout.write(yaml.dump_one(data))
     else:
         sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
 

@@ -42,7 +42,7 @@ def render(
     elif g.output == "json":
         emit(ctx, objects)
     else:
-        from mtx_gitops.adapters.yamlio import dump_documents
+        from mtx_gitops.yaml import dump_documents
 
         sys.stdout.write(dump_documents(objects))
 

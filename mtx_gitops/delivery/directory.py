@@ -155,7 +155,7 @@ def space_directory(root: Path, space: str) -> Path:
 
 def unit_texts(objects: Sequence[Object], space_dir: Path, *, dump: Dump | None = None) -> dict[Path, bytes]:
     """The text of each unit's file: its objects in rendering order (default dump: the YAML adapter's)."""
-    from mtx_gitops.adapters.yamlio import dump_documents
+    from mtx_gitops.yaml import dump_documents
 
     by_file: dict[Path, list[Object]] = {}
     for obj in objects:
@@ -177,7 +177,7 @@ def stale_files(space_dir: Path, present: dict[str, bool], *, wanted: Collection
 
 def read_space_file(path: Path, *, space: str) -> list[Object] | None:
     """The documents of a file mtx wrote for `space`; None if it is absent, unreadable or not the space's."""
-    from mtx_gitops.adapters.yamlio import load_documents
+    from mtx_gitops.yaml import load_documents
 
     try:
         documents = load_documents(path.read_bytes(), source=str(path))

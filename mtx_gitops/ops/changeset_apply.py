@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mtx_gitops.adapters import yamlio
+from mtx_gitops import yaml
 from mtx_gitops.adapters.gitrepo import blob_id
 from mtx_gitops.core import trailers
 from mtx_gitops.core.layout import role_of, units_touched
@@ -126,13 +126,13 @@ def _merge_unit(path: str, before: Snapshot, after: Snapshot, target: Snapshot, 
             {"unit": str(ref), **c.as_json(), "changeset": c.upstream, "target": c.local} for c in merged.conflicts
         ]
         return
-    landing.files[path] = yamlio.rewrite(target.read_text(path), merged.documents, source=path).encode()
+    landing.files[path] = yaml.rewrite(target.read_text(path), merged.documents, source=path).encode()
 
 
 def _same_link(after: Snapshot, ours: str, theirs: str, path: str) -> bool:
     """Two link files that name the same upstream and merge base (only the commit noted differs)."""
     texts = after.repo.git.read_blobs([ours, theirs])
-    one, other = (Link.from_data(yamlio.load_one(texts[b], source=path), source=path) for b in (ours, theirs))
+    one, other = (Link.from_data(yaml.load_one(texts[b], source=path), source=path) for b in (ours, theirs))
     return (one.upstream, one.base_blob) == (other.upstream, other.base_blob)
 
 

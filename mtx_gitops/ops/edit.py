@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mtx_gitops.adapters import yamlio
+from mtx_gitops import yaml
 from mtx_gitops.core.model import Conflict, UnitRef, unit_path
 from mtx_gitops.core.trailers import conflict_trailer
 from mtx_gitops.store import Repo, Snapshot, Unit
@@ -61,7 +61,7 @@ def edit_units(
         key = (unit.blob, _signature(documents))
         if key[1] and key in rewritten:
             return rewritten[key]
-        text = yamlio.rewrite(texts[unit.blob].decode("utf-8"), documents, source=path, old=unit.documents).encode()
+        text = yaml.rewrite(texts[unit.blob].decode("utf-8"), documents, source=path, old=unit.documents).encode()
         if key[1]:
             rewritten[key] = text
         return text

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mtx_gitops.adapters import yamlio
+from mtx_gitops import yaml
 from mtx_gitops.core.conflictview import describe
 from mtx_gitops.core.merge3 import merge_documents
 from mtx_gitops.core.model import Conflict, Policy
@@ -32,7 +32,7 @@ def _load(name: str, what: str) -> tuple[str, list[Any]]:
     text = "" if name == "/dev/null" else read_text_input(name, what=f"{what} file")
     if not text.strip():
         return text, []
-    return text, yamlio.load_documents(text, source=name)
+    return text, yaml.load_documents(text, source=name)
 
 
 def merge_files(
@@ -54,7 +54,7 @@ def merge_files(
         return FileMerge(None, result.conflicts)
     local_text = texts[2][0]
     if local_text.strip():
-        merged = yamlio.rewrite(local_text, result.documents, source=local)
+        merged = yaml.rewrite(local_text, result.documents, source=local)
     else:
-        merged = yamlio.dump_documents(result.documents)
+        merged = yaml.dump_documents(result.documents)
     return FileMerge(merged, result.conflicts)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mtx_gitops.adapters import yamlio
+from mtx_gitops import yaml
 from mtx_gitops.core.conflictview import describe
 from mtx_gitops.core.layout import role_of, units_touched
 from mtx_gitops.core.merge3 import merge_documents
@@ -204,7 +204,7 @@ def _unit_file(
     if not merged.documents:
         return _Put(None)
     validate_documents(merged.documents, source=path)
-    return _Put(yamlio.rewrite(tip.read_text(path), merged.documents, source=path, old=mine).encode())
+    return _Put(yaml.rewrite(tip.read_text(path), merged.documents, source=path, old=mine).encode())
 
 
 def _link_file(undo: _Undo, tip: Snapshot, ref: UnitRef, *, policy: Policy, change: UnitChange) -> _Put | None:
@@ -232,7 +232,7 @@ def _describe_link(snap: Snapshot, path: str) -> str | None:
     blob = snap.blob(path)
     if blob is None:
         return None
-    link = Link.from_data(yamlio.load_one(snap.repo.git.read_blob(blob), source=path), source=path)
+    link = Link.from_data(yaml.load_one(snap.repo.git.read_blob(blob), source=path), source=path)
     return f"{link.upstream}@{link.base_blob[:12]}"
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
-from mtx_gitops.adapters import yamlio
+from mtx_gitops import yaml
 from mtx_gitops.adapters.gitrepo import init_repo
 from mtx_gitops.core.labels import check_label
 from mtx_gitops.core.model import BASE_DIR, CONFIG_FILE, SPACES_DIR, Space, UnitRef, space_meta_path
@@ -124,7 +124,7 @@ def create_space(
         return Plan(
             "space.create",
             f"Create space {name}",
-            files={space_meta_path(name): yamlio.dump_one(space.as_data()).encode()},
+            files={space_meta_path(name): yaml.dump_one(space.as_data()).encode()},
             done=f"space {name} created",
         )
 
@@ -151,7 +151,7 @@ def update_space(
         return Plan(
             "space.update",
             f"Update space {name}",
-            files={space_meta_path(name): yamlio.dump_one(updated.as_data()).encode()},
+            files={space_meta_path(name): yaml.dump_one(updated.as_data()).encode()},
             done=f"space {name} updated",
         )
 

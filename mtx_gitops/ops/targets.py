@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mtx_gitops.adapters import yamlio
+from mtx_gitops import yaml
 from mtx_gitops.core.model import CONFIG_FILE
 from mtx_gitops.core.slug import check_slug
 from mtx_gitops.errors import AlreadyExistsError, NotFoundError, UserError
@@ -113,6 +113,6 @@ def check_target(snap: Snapshot, target: str | None) -> None:
 def _with_target(snap: Snapshot, name: str, target: dict[str, Any]) -> dict[str, bytes | None]:
     """mtx.yaml with `name` set to `target` (only the lines that change, change)."""
     text = snap.read_text(CONFIG_FILE)
-    config = yamlio.load_one(text, source=CONFIG_FILE) or {}
+    config = yaml.load_one(text, source=CONFIG_FILE) or {}
     new = {**config, "targets": {**(config.get("targets") or {}), name: target}}
-    return {CONFIG_FILE: yamlio.rewrite(text, [new], source=CONFIG_FILE).encode()}
+    return {CONFIG_FILE: yaml.rewrite(text, [new], source=CONFIG_FILE).encode()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from mtx_gitops.adapters import yamlio
+from mtx_gitops import yaml
 from mtx_gitops.core import trailers
 from mtx_gitops.core.model import Link, UnitRef, labels_path, link_path, unit_path, validate_documents
 from mtx_gitops.core.slug import check_slug
@@ -18,17 +18,17 @@ LABELS_HEADER = "# Written by mtx: this unit's own labels (cub's unit labels; WH
 
 def link_file(link: Link) -> bytes:
     """The content of a unit's link file."""
-    return (LINK_HEADER + yamlio.dump_one(link.as_data())).encode()
+    return (LINK_HEADER + yaml.dump_one(link.as_data())).encode()
 
 
 def labels_file(labels: Mapping[str, str]) -> bytes | None:
     """The content of a unit's labels file (None: no labels, no file)."""
-    return (LABELS_HEADER + yamlio.dump_one({"labels": dict(labels)})).encode() if labels else None
+    return (LABELS_HEADER + yaml.dump_one({"labels": dict(labels)})).encode() if labels else None
 
 
 def check_manifest(data: bytes, *, source: str) -> bytes:
     """`data` if it holds valid Kubernetes documents (hardened YAML), else YamlError."""
-    validate_documents(yamlio.load_documents(data, source=source), source=source)
+    validate_documents(yaml.load_documents(data, source=source), source=source)
     return data
 
 

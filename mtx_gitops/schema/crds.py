@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mtx_gitops.adapters import yamlio
+from mtx_gitops import yaml
 from mtx_gitops.adapters.gitrepo import blob_id
 from mtx_gitops.core.layout import role_of
 from mtx_gitops.core.model import BASE_DIR, SPACES_DIR
@@ -172,7 +172,7 @@ def _cached_parser(kind: str) -> Callable[[bytes, str], list[list[Any]]]:
 def _parse(data: bytes, source: str, *, as_json: bool) -> list[Any]:
     """The documents of a YAML or JSON file of CRDs (a JSON file may hold one object, a list, or a List)."""
     if not as_json:
-        return yamlio.load_documents(data, source=source)
+        return yaml.load_documents(data, source=source)
     try:
         loaded = json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from mtx_gitops.adapters import yamlio
+from mtx_gitops import yaml
 from mtx_gitops.adapters.gitrepo import blob_id
 from mtx_gitops.core.layout import role_of
 from mtx_gitops.core.model import CONFIG_FILE
@@ -140,6 +140,6 @@ def _version(snapshot: Snapshot, files: Mapping[str, bytes | None]) -> str:
     """The Kubernetes version of the tree the write makes (its own mtx.yaml, when it changes that)."""
     data = files.get(CONFIG_FILE)
     if data is not None:
-        config = yamlio.load_one(data, source=CONFIG_FILE)
+        config = yaml.load_one(data, source=CONFIG_FILE)
         return versions.configured(config if isinstance(config, dict) else {})
     return versions.configured(snapshot.config)

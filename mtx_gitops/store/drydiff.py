@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 
-from mtx_gitops.adapters import yamlio
+from mtx_gitops import yaml
 from mtx_gitops.core.layout import role_of
 from mtx_gitops.core.model import Link
 from mtx_gitops.errors import MtxError
@@ -38,7 +38,7 @@ def _link_line(path: str, old: str, new: str) -> str | None:
     ref = role_of(path).ref
     try:
         before, after = (
-            Link.from_data(yamlio.load_one(text, source=path), source=path) if text else None for text in (old, new)
+            Link.from_data(yaml.load_one(text, source=path), source=path) if text else None for text in (old, new)
         )
     except MtxError:
         return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from mtx_gitops.adapters import yamlio
+from mtx_gitops import yaml
 from mtx_gitops.adapters.gitrepo import Git
 from mtx_gitops.adapters.parsecache import ParseCache
 from mtx_gitops.core.model import Link, UnitRef, link_path
@@ -63,5 +63,5 @@ class LinkIndex:
 
 
 def _parse_link(data: bytes, source: str) -> LinkData:
-    link = Link.from_data(yamlio.load_one(data, source=source), source=source)
+    link = Link.from_data(yaml.load_one(data, source=source), source=source)
     return (link.upstream.space, link.upstream.unit, link.base_blob, link.base_commit)

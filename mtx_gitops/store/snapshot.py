@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from mtx_gitops.adapters import yamlio
+from mtx_gitops import yaml
 from mtx_gitops.adapters.gitrepo import TreeEntry
 from mtx_gitops.adapters.gittree import REGULAR_MODES, list_tree
 from mtx_gitops.core.model import (
@@ -261,8 +261,8 @@ class Snapshot:
 
 def _parse_one(data: bytes, source: str) -> Any:
     """A small single-document file (a space's metadata, mtx.yaml)."""
-    return yamlio.load_one(data, source=source)
+    return yaml.load_one(data, source=source)
 
 
 def _parse_unit(data: bytes, source: str) -> list[dict[str, Any]]:
-    return validate_documents(yamlio.load_documents(data, source=source), source=source)
+    return validate_documents(yaml.load_documents(data, source=source), source=source)

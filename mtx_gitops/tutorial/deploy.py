@@ -18,7 +18,7 @@ from typing import Any
 
 from rich.console import Console
 
-from mtx_gitops.adapters import yamlio
+from mtx_gitops import yaml
 from mtx_gitops.errors import ClusterError, RefusedError, UserError
 from mtx_gitops.tutorial.landed import cluster_panel, deployed, rendered_folder, rendered_panel
 from mtx_gitops.tutorial.progress import check_stage, reached
@@ -98,7 +98,7 @@ def kubeconfig_cluster(kubeconfig: str) -> KubeCluster:
     path = Path(kubeconfig).expanduser().resolve()
     if not path.is_file():
         raise UserError(f"--kubeconfig {kubeconfig}: no such file")
-    documents = yamlio.load_documents(path.read_bytes(), source=str(path))
+    documents = yaml.load_documents(path.read_bytes(), source=str(path))
     config = documents[0] if documents and isinstance(documents[0], dict) else {}
     context = str(config.get("current-context") or "")
     contexts = {c.get("name"): c.get("context") or {} for c in config.get("contexts") or [] if isinstance(c, dict)}

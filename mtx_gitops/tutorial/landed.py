@@ -16,7 +16,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from mtx_gitops.adapters import yamlio
+from mtx_gitops import yaml
 from mtx_gitops.tutorial.drawing import Facet, UnitBlock
 from mtx_gitops.tutorial.layout import row
 
@@ -77,7 +77,7 @@ def rendered_panel(root: Path, space: str, target: dict[str, Any]) -> Panel:
     documents = [
         doc
         for path in sorted(rendered_folder(root, space, target).glob("*.yaml"))
-        for doc in yamlio.load_documents(path.read_bytes(), source=str(path))
+        for doc in yaml.load_documents(path.read_bytes(), source=str(path))
         if isinstance(doc, dict)
     ]
     namespaces = {str((d.get("metadata") or {}).get("namespace")) for d in documents if d.get("kind") != "Namespace"}

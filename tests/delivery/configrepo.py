@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from mtx_gitops.adapters import yamlio
+from mtx_gitops import yaml as mtx_yaml
 
 _ENV = {
     "GIT_AUTHOR_NAME": "t",
@@ -33,7 +33,7 @@ class ConfigRepo:
     def write(self, path: str, *docs: Any) -> None:
         file = self.root / path
         file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_text(yamlio.dump_documents(list(docs)), encoding="utf-8")
+        file.write_text(mtx_yaml.dump_documents(list(docs)), encoding="utf-8")
 
     def space(self, name: str, *, target: str | None = None, namespace: str | None = None) -> None:
         meta: dict[str, Any] = {"labels": {}}

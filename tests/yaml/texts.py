@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from mtx_gitops.adapters import yamlio
+from mtx_gitops import yaml as mtx_yaml
 
 DEPLOYMENT = """\
 # trade-service: the TraderX order router.
@@ -132,14 +132,14 @@ VALUES = (
 
 
 def load(text: str) -> list[Any]:
-    return yamlio.load_documents(text, source="u")
+    return mtx_yaml.load_documents(text, source="u")
 
 
 def edited(text: str, change: Any) -> tuple[str, list[Any]]:
     """rewrite(text) after `change` mutated a copy of its documents; checks it reads back right."""
     docs = copy.deepcopy(load(text))
     change(docs)
-    out = yamlio.rewrite(text, docs)
+    out = mtx_yaml.rewrite(text, docs)
     assert load(out) == docs
     return out, docs
 

@@ -22,9 +22,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from mtx_gitops.adapters.yamledit import ScalarEdit
-from mtx_gitops.adapters.yamlsafe import parse_documents, same
 from mtx_gitops.errors import YamlError
+from mtx_gitops.yaml._edit import ScalarEdit
+from mtx_gitops.yaml._load import parse_documents, same_in_order
 
 MAX_CHARS = 1 << 20  # longer texts are read in full
 _OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")  # line breaks for YAML besides "\n"
@@ -40,7 +40,7 @@ def scalars_read_as(text: str, old: Sequence[Any], edits: list[ScalarEdit], new:
     expected = spliced(text, old, edits)
     if expected is None:
         return None
-    return len(expected) == len(new) and all(same(a, b) for a, b in zip(expected, new, strict=True))
+    return len(expected) == len(new) and all(same_in_order(a, b) for a, b in zip(expected, new, strict=True))
 
 
 def spliced(text: str, old: Sequence[Any], edits: list[ScalarEdit]) -> list[Any] | None:
@@ -71,7 +71,9 @@ def spliced(text: str, old: Sequence[Any], edits: list[ScalarEdit]) -> list[Any]
             return None
         (was, place, old_value, _), (now, _, new_value, _) = before, after
         try:
-            if not same(_replaced(was, place, new_value), now) or not same(old_value, _at(old, edit.path)):
+            if not same_in_order(_replaced(was, place, new_value), now):
+                return None
+            if not same_in_order(old_value, _at(old, edit.path)):
                 return None
         except (LookupError, TypeError):  # the path does not lead to the old value
             return None

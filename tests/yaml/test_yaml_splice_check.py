@@ -10,53 +10,54 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mtx_gitops.adapters import yamlio, yamlsafe
-from mtx_gitops.adapters.yamlspans import Fallback
-from mtx_gitops.adapters.yamlstream import surgical_rewrite
-from mtx_gitops.adapters.yamlverify import scalars_read_as
+from mtx_gitops import yaml as mtx_yaml
 from mtx_gitops.errors import YamlError
-from tests.adapters.texts import TRICKY, VALUES
+from mtx_gitops.yaml import _load
+from mtx_gitops.yaml._fast.splice_check import scalars_read_as
+from mtx_gitops.yaml._spans import Fallback
+from mtx_gitops.yaml._stream import surgical_rewrite
+from tests.yaml.texts import TRICKY, VALUES
 
 
 def splice(text: str, new: list[Any]) -> tuple[str, bool | None]:
     """The surgical result for `new` and the line-by-line verdict on it."""
-    docs = yamlsafe.parse_documents(text, source="u")
+    docs = _load.parse_documents(text, source="u")
     result, scalars = surgical_rewrite(text, docs, new)
     verdict = scalars_read_as(text, [doc.data for doc in docs], scalars, new) if scalars else None
     return result, verdict
 
 
 def test_a_plain_value_spliced_over_a_plain_one_is_vouched_for_line_by_line() -> None:
-    new = yamlio.load_documents(TRICKY, source="u")
+    new = mtx_yaml.load_documents(TRICKY, source="u")
     new[0]["a"], new[0]["d"][2]["k"], new[0]["i"] = "other value", "w", 3
     result, verdict = splice(TRICKY, new)
     assert verdict is True
-    assert yamlsafe.same(yamlio.load_documents(result, source="u"), new)
+    assert mtx_yaml.same_in_order(mtx_yaml.load_documents(result, source="u"), new)
 
 
 def test_a_plain_value_that_must_be_quoted_is_read_whole() -> None:
     """`h: tail` then a blank line holding a tab: quoted, it would no longer load."""
-    new = yamlio.load_documents(TRICKY, source="u")
+    new = mtx_yaml.load_documents(TRICKY, source="u")
     new[0]["h"] = "yes"
     result, verdict = splice(TRICKY, new)
     assert verdict is None and "h: 'yes'\n \t\n" in result
     with pytest.raises(YamlError):
-        yamlio.load_documents(result, source="u")
-    out = yamlio.rewrite(TRICKY, new)
-    assert yamlsafe.same(yamlio.load_documents(out, source="u"), new)
+        mtx_yaml.load_documents(result, source="u")
+    out = mtx_yaml.rewrite(TRICKY, new)
+    assert mtx_yaml.same_in_order(mtx_yaml.load_documents(out, source="u"), new)
 
 
 @pytest.mark.parametrize("field", ["e", "f", "g"])
 def test_multi_line_flow_and_block_scalars_are_read_whole(field: str) -> None:
-    new = yamlio.load_documents(TRICKY, source="u")
+    new = mtx_yaml.load_documents(TRICKY, source="u")
     new[0][field] = "changed"
     assert splice(TRICKY, new)[1] is None
 
 
 def test_a_check_that_fails_says_so() -> None:
     """The lines hold what was spliced, but the new data wants more: the verdict is False."""
-    docs = yamlsafe.parse_documents(TRICKY, source="u")
-    new = yamlio.load_documents(TRICKY, source="u")
+    docs = _load.parse_documents(TRICKY, source="u")
+    new = mtx_yaml.load_documents(TRICKY, source="u")
     new[0]["a"] = "other"
     _, scalars = surgical_rewrite(TRICKY, docs, new)
     assert scalars is not None
@@ -77,7 +78,7 @@ _TRICKY_LEAVES = [(0, key) for key in ("a", "b", "c", "h", "i")] + [
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(_TRICKY_LEAVES), VALUES), min_size=1, max_size=4))
 def test_whatever_the_line_check_vouches_for_loads_as_the_new_data(changes: list[Any]) -> None:
-    new = yamlio.load_documents(TRICKY, source="u")
+    new = mtx_yaml.load_documents(TRICKY, source="u")
     for path, value in changes:
         if len(path) == 1:
             new[path[0]] = value if value is not None else "x"
@@ -91,6 +92,6 @@ def test_whatever_the_line_check_vouches_for_loads_as_the_new_data(changes: list
     except Fallback:
         return
     if verdict:
-        assert yamlsafe.same(yamlio.load_documents(result, source="u"), new)
-    out = yamlio.rewrite(TRICKY, new)
-    assert yamlsafe.same(yamlio.load_documents(out, source="u"), new)
+        assert mtx_yaml.same_in_order(mtx_yaml.load_documents(result, source="u"), new)
+    out = mtx_yaml.rewrite(TRICKY, new)
+    assert mtx_yaml.same_in_order(mtx_yaml.load_documents(out, source="u"), new)

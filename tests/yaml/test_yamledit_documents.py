@@ -3,8 +3,8 @@ headers, line endings, unchanged and unreadable texts come out right."""
 
 from __future__ import annotations
 
-from mtx_gitops.adapters import yamlio
-from tests.adapters.texts import DEPLOYMENT, SERVICE, diff, edited, load
+from mtx_gitops import yaml as mtx_yaml
+from tests.yaml.texts import DEPLOYMENT, SERVICE, diff, edited, load
 
 
 def test_editing_the_second_document_leaves_the_first_byte_identical() -> None:
@@ -45,18 +45,18 @@ def test_a_document_inserted_between_two() -> None:
 
 def test_windows_line_endings_and_byte_order_mark_survive() -> None:
     text = "\ufeff# c\r\na: 1\r\nb:\r\n  c: 2\r\n"
-    out = yamlio.rewrite(text, [{"a": 2, "b": {"c": 2, "d": 3}}])
+    out = mtx_yaml.rewrite(text, [{"a": 2, "b": {"c": 2, "d": 3}}])
     assert out == "\ufeff# c\r\na: 2\r\nb:\r\n  c: 2\r\n  d: 3\r\n"
 
 
 def test_nothing_changed_returns_the_text_as_is() -> None:
-    assert yamlio.rewrite(DEPLOYMENT, load(DEPLOYMENT)) is DEPLOYMENT
+    assert mtx_yaml.rewrite(DEPLOYMENT, load(DEPLOYMENT)) is DEPLOYMENT
 
 
 def test_unreadable_old_text_is_replaced_by_a_fresh_dump() -> None:
-    assert yamlio.rewrite("a: [unclosed\n", [{"a": 1}]) == "a: 1\n"
-    assert yamlio.rewrite("", [{"a": 1}]) == "a: 1\n"
+    assert mtx_yaml.rewrite("a: [unclosed\n", [{"a": 1}]) == "a: 1\n"
+    assert mtx_yaml.rewrite("", [{"a": 1}]) == "a: 1\n"
 
 
 def test_a_comment_only_file_gets_its_document_below_the_comment() -> None:
-    assert yamlio.rewrite("# header\n", [{"a": 1}]) == "# header\n---\na: 1\n"
+    assert mtx_yaml.rewrite("# header\n", [{"a": 1}]) == "# header\n---\na: 1\n"

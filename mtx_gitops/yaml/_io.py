@@ -1,6 +1,6 @@
-"""The YAML adapter: the one door through which mtx reads and writes YAML text.
+"""Reading and writing YAML text: what the package's `__init__` exports.
 
-Loading is hardened (see `yamlsafe`); writing looks like kubectl; `rewrite` edits a file so that
+Loading is hardened (see `_load`); writing looks like kubectl; `rewrite` edits a file so that
 only the lines that must change do (SPEC §1), and always reads back as the data it was given.
 """
 
@@ -10,33 +10,31 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from mtx_gitops.adapters.yamledit import detect_indent
-from mtx_gitops.adapters.yamlemit import dump_all
-from mtx_gitops.adapters.yamlrt import has_explicit_start, roundtrip_rewrite
-from mtx_gitops.adapters.yamlsafe import Document, as_text, parse_documents, same
-from mtx_gitops.adapters.yamlsiblings import Siblings
-from mtx_gitops.adapters.yamlspans import Fallback
-from mtx_gitops.adapters.yamlstream import surgical_rewrite
-from mtx_gitops.adapters.yamlverify import scalars_read_as
 from mtx_gitops.errors import YamlError
-
-__all__ = ["dump_documents", "dump_one", "load_documents", "load_one", "rewrite", "to_json_text"]
-
-_SIBLINGS = Siblings()
+from mtx_gitops.yaml._edit import detect_indent
+from mtx_gitops.yaml._emit import dump_all
+from mtx_gitops.yaml._fast import ACCELERATORS
+from mtx_gitops.yaml._fast.splice_check import scalars_read_as
+from mtx_gitops.yaml._load import Document, decoded, parse_documents, same_in_order
+from mtx_gitops.yaml._roundtrip import has_explicit_start, roundtrip_rewrite
+from mtx_gitops.yaml._spans import Fallback
+from mtx_gitops.yaml._stream import surgical_rewrite
 
 
 def load_documents(text: str | bytes, *, source: str) -> list[Any]:
     """Every document of a YAML stream as plain data; empty documents are dropped.
 
     Raises YamlError (one line naming `source` and the line) for malformed or hostile input. A
-    near-copy of a text read before is derived from it (see `yamlsiblings`).
+    near-copy of a text read before may be derived from it (see `_fast.near_copies`).
     """
-    text = as_text(text, source=source)
-    derived = _SIBLINGS.derive(text)
+    text = decoded(text, source=source)
+    near_copies = ACCELERATORS.near_copies()
+    derived = near_copies.derive(text) if near_copies is not None else None
     if derived is not None:
         return derived
     docs = parse_documents(text, source=source)
-    _SIBLINGS.remember(text)
+    if near_copies is not None:
+        near_copies.remember(text)
     return [doc.data for doc in docs]
 
 
@@ -69,23 +67,25 @@ def rewrite(text: str, new_docs: Sequence[Any], *, source: str = "unit", old: Se
     Comments, key order, quoting and blank lines of untouched lines survive. Tries, in order: splicing
     the changes into the text, ruamel.yaml's round trip, a fresh dump; the first result that reads
     back as `new_docs` wins, so the answer is never wrong data (a splice of scalar values is checked
-    line by line, see `yamlverify`). `old`, the documents `text` was already loaded as (the parse
+    line by line, see `_fast.splice_check`). `old`, the documents `text` was already loaded as (the parse
     cache's), spares building them again.
     """
     new = [doc for doc in new_docs if doc is not None]
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     body = text[len(bom) :]
     try:
-        docs = parse_documents(as_text(body, source=source), source=source, known=old)
+        docs = parse_documents(decoded(body, source=source), source=source, known=old)
     except YamlError:
         return dump_documents(new)
     if not docs and not body.strip():
         return dump_documents(new)
-    if len(docs) == len(new) and all(same(doc.data, data) for doc, data in zip(docs, new, strict=True)):
+    if len(docs) == len(new) and all(same_in_order(doc.data, data) for doc, data in zip(docs, new, strict=True)):
         return text
     try:
         result, scalars = surgical_rewrite(body, docs, new)
-        vouched = scalars_read_as(body, [doc.data for doc in docs], scalars, new) if scalars else None
+        vouched = None
+        if scalars and ACCELERATORS.enabled:
+            vouched = scalars_read_as(body, [doc.data for doc in docs], scalars, new)
         if vouched or (vouched is None and _reads_as(result, new, source)):
             return bom + result
     except (Fallback, YamlError):
@@ -113,4 +113,4 @@ def _reads_as(text: str, docs: list[Any], source: str) -> bool:
         loaded = load_documents(text, source=source)
     except YamlError:
         return False
-    return len(loaded) == len(docs) and all(same(a, b) for a, b in zip(loaded, docs, strict=True))
+    return len(loaded) == len(docs) and all(same_in_order(a, b) for a, b in zip(loaded, docs, strict=True))

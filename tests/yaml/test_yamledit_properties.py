@@ -9,8 +9,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mtx_gitops.adapters import yamlio
-from tests.adapters.texts import DEPLOYMENT, comments, container, diff, load
+from mtx_gitops import yaml as mtx_yaml
+from tests.yaml.texts import DEPLOYMENT, comments, container, diff, load
 
 
 def assert_comments_kept(out: str, original: str) -> None:
@@ -50,7 +50,7 @@ def test_random_scalar_replacements_read_back_and_keep_every_comment(changes: li
         for step in path[:-1]:
             target = target[step]
         target[path[-1]] = value
-    out = yamlio.rewrite(DEPLOYMENT, docs)
+    out = mtx_yaml.rewrite(DEPLOYMENT, docs)
     assert load(out) == docs
     assert_comments_kept(out, DEPLOYMENT)
     removed, added = diff(DEPLOYMENT, out)
@@ -70,5 +70,5 @@ def test_random_added_and_removed_keys_read_back(data: st.DataObject) -> None:
             target.pop(data.draw(st.sampled_from(sorted(target))))
         else:
             target[data.draw(_keys)] = data.draw(_scalar | st.dictionaries(_keys, _scalar, max_size=2))
-    out = yamlio.rewrite(DEPLOYMENT, docs)
+    out = mtx_yaml.rewrite(DEPLOYMENT, docs)
     assert load(out) == docs

@@ -1,4 +1,4 @@
-"""The checking walk over composed YAML nodes that builds their plain data (see `yamlsafe`).
+"""The checking walk over composed YAML nodes that builds their plain data (see `_load`).
 
 It refuses what Kubernetes would not accept or what could hurt us: duplicate keys, non-string keys,
 tags beyond the JSON types, alias bombs and deep nesting. Merge keys (`<<`) are applied.
@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from mtx_gitops.errors import YamlError
+from mtx_gitops.yaml._fast import ACCELERATORS
 
 MAX_DEPTH = 100
 MAX_ALIAS_NODES = 100_000
@@ -21,8 +22,6 @@ MAP, SEQ, MERGE = _YAML + "map", _YAML + "seq", _YAML + "merge"
 _SCALAR_TAGS = frozenset({STR, INT, FLOAT, BOOL, NULL})
 
 _ScalarNode, _MappingNode = yaml.ScalarNode, yaml.MappingNode
-# (tag, text) -> value of short non-string scalars: numbers, booleans and null are immutable.
-_CONSTRUCTED: dict[tuple[str, str], Any] = {}
 
 # PyYAML's stubs leave `style`, `flow_style` and `value` off the node base class.
 Node = Any
@@ -41,6 +40,8 @@ class Walk:
         self.active: set[int] = set()
         self.unique = 0
         self.shared = False
+        # (tag, text) -> value of short scalars, shared by all walks: their values are immutable.
+        self.values = ACCELERATORS.scalar_values
 
     def fail(self, node: Node, problem: str) -> YamlError:
         return YamlError(f"{self.source} line {node.start_mark.line + 1}: {problem}")
@@ -97,17 +98,19 @@ class Walk:
 
     def scalar(self, node: Node) -> Any:
         tag = node.tag
-        known = _CONSTRUCTED.get((tag, node.value), _CONSTRUCTED)
-        if known is not _CONSTRUCTED:
-            return known
+        memo = self.values
+        if memo is not None:
+            known = memo.get((tag, node.value), memo)
+            if known is not memo:
+                return known
         if tag not in _SCALAR_TAGS:
             raise self.fail(node, f"tag {short(tag)} is not allowed")
         try:
             value = self.loader.yaml_constructors[tag](self.loader, node)
         except (ValueError, KeyError, TypeError, OverflowError, IndexError):  # `!!int ''` gives IndexError
             raise self.fail(node, f"{node.value!r} is not a valid {short(tag)}") from None
-        if len(node.value) <= 64 and len(_CONSTRUCTED) < 4096:
-            _CONSTRUCTED[tag, node.value] = value
+        if memo is not None and len(node.value) <= 64 and len(memo) < 4096:
+            memo[tag, node.value] = value
         return value
 
     def mapping(self, node: Node, depth: int) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.adapters.texts import DEPLOYMENT, comments, container, diff, edited
+from tests.yaml.texts import DEPLOYMENT, comments, container, diff, edited
 
 
 def test_patching_replicas_changes_exactly_one_line() -> None:

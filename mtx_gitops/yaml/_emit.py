@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from mtx_gitops.adapters.yamlfast import FastDumper
 from mtx_gitops.errors import YamlError
+from mtx_gitops.yaml._fast import ACCELERATORS
 
 _WIDTH = 1 << 30  # never fold long lines: folded strings make noisy diffs
 _STR = "tag:yaml.org,2002:str"
@@ -73,7 +73,8 @@ def dump_all(docs: Sequence[Any], *, indent: int = 2, indented_sequences: bool =
     """Block-style YAML for `docs`, `---` between documents."""
     docs = list(docs)
     if indent == 2 and not indented_sequences:
-        text = _FAST.dump_all(docs)
+        fast = ACCELERATORS.dumper(_dump_all, _CDumper.yaml_implicit_resolvers)
+        text = fast.dump_all(docs) if fast is not None else None
         if text is not None:
             return text
     return _dump_all(docs, indent=indent, indented_sequences=indented_sequences)
@@ -93,10 +94,6 @@ def _dump_all(docs: Sequence[Any], *, indent: int = 2, indented_sequences: bool 
         )
     except (yaml.YAMLError, TypeError) as exc:
         raise _cannot_write(exc) from None
-
-
-# Plain data (nearly every dump) is written by a direct walk that asks PyYAML once per distinct scalar.
-_FAST = FastDumper(_dump_all, _CDumper.yaml_implicit_resolvers)
 
 
 def _cannot_write(exc: Exception) -> YamlError:

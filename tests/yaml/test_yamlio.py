@@ -10,14 +10,15 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mtx_gitops.adapters import yamlio, yamlsafe
+from mtx_gitops import yaml as mtx_yaml
 from mtx_gitops.errors import YamlError
+from mtx_gitops.yaml import _load
 
 
 def refused(text: str | bytes) -> str:
     """The one-line message load_documents refuses `text` with."""
     with pytest.raises(YamlError) as info:
-        yamlio.load_documents(text, source="u.yaml")
+        mtx_yaml.load_documents(text, source="u.yaml")
     message = str(info.value)
     assert "\n" not in message
     assert message.startswith("u.yaml")
@@ -26,28 +27,28 @@ def refused(text: str | bytes) -> str:
 
 def test_a_deployment_loads_as_plain_data() -> None:
     text = "apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: 3\n  paused: false\n  x: null\n"
-    assert yamlio.load_documents(text, source="u") == [
+    assert mtx_yaml.load_documents(text, source="u") == [
         {"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"replicas": 3, "paused": False, "x": None}}
     ]
 
 
 def test_documents_split_on_separators_and_empty_ones_are_dropped() -> None:
     text = "# header\n---\na: 1\n---\n---\n# only a comment\n---\nb: 2\n"
-    assert yamlio.load_documents(text, source="u") == [{"a": 1}, {"b": 2}]
-    assert yamlio.load_documents("", source="u") == []
-    assert yamlio.load_documents(b"a: 1\n", source="u") == [{"a": 1}]
+    assert mtx_yaml.load_documents(text, source="u") == [{"a": 1}, {"b": 2}]
+    assert mtx_yaml.load_documents("", source="u") == []
+    assert mtx_yaml.load_documents(b"a: 1\n", source="u") == [{"a": 1}]
 
 
 def test_load_one_reads_a_config_file() -> None:
-    assert yamlio.load_one("targets: {}\n", source="mtx.yaml") == {"targets": {}}
-    assert yamlio.load_one("# nothing yet\n", source="mtx.yaml") is None
+    assert mtx_yaml.load_one("targets: {}\n", source="mtx.yaml") == {"targets": {}}
+    assert mtx_yaml.load_one("# nothing yet\n", source="mtx.yaml") is None
     with pytest.raises(YamlError, match=r"mtx\.yaml: expected one YAML document, found 2"):
-        yamlio.load_one("a: 1\n---\nb: 2\n", source="mtx.yaml")
+        mtx_yaml.load_one("a: 1\n---\nb: 2\n", source="mtx.yaml")
 
 
 def test_timestamps_and_base_60_numbers_stay_strings_as_for_the_api_server() -> None:
     text = "date: 2024-01-02\nwhen: 2024-01-02T03:04:05Z\nports: 8080:80\ntime: 1:20\nratio: 1:20.5\neq: =\n"
-    assert yamlio.load_one(text, source="u") == {
+    assert mtx_yaml.load_one(text, source="u") == {
         "date": "2024-01-02",
         "when": "2024-01-02T03:04:05Z",
         "ports": "8080:80",
@@ -59,7 +60,7 @@ def test_timestamps_and_base_60_numbers_stay_strings_as_for_the_api_server() -> 
 
 def test_yaml_1_1_scalars_resolve_as_kubectl_reads_them() -> None:
     text = "a: yes\nb: 'yes'\nc: 0x1F\nd: 010\ne: 1.5\nf: .inf\ng: ~\nh: 1e3\n"
-    assert yamlio.load_one(text, source="u") == {
+    assert mtx_yaml.load_one(text, source="u") == {
         "a": True,
         "b": "yes",
         "c": 31,
@@ -73,13 +74,13 @@ def test_yaml_1_1_scalars_resolve_as_kubectl_reads_them() -> None:
 
 def test_small_anchors_and_merge_keys_are_allowed() -> None:
     text = "base: &b {cpu: 1, memory: 2Gi}\nlimits: *b\nrequests:\n  <<: *b\n  cpu: 2\n"
-    data = yamlio.load_one(text, source="u")
+    data = mtx_yaml.load_one(text, source="u")
     assert data["limits"] == {"cpu": 1, "memory": "2Gi"}
     assert data["requests"] == {"cpu": 2, "memory": "2Gi"}
 
 
 def test_a_byte_order_mark_is_accepted() -> None:
-    assert yamlio.load_one("\ufeffa: 1\n".encode(), source="u") == {"a": 1}
+    assert mtx_yaml.load_one("\ufeffa: 1\n".encode(), source="u") == {"a": 1}
 
 
 # --- hostile input: each refused with YamlError and one line naming the source -----------------------
@@ -195,16 +196,14 @@ def test_an_integer_too_long_to_convert() -> None:
     ],
 )
 def test_the_pure_python_loader_refuses_the_same(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
-    python_loader = type("_Loader", (yaml.SafeLoader,), dict(yamlsafe._Loader.__dict__))
-    monkeypatch.setattr(yamlsafe, "_Loader", python_loader)
+    python_loader = type("_Loader", (yaml.SafeLoader,), dict(_load._Loader.__dict__))
+    monkeypatch.setattr(_load, "_Loader", python_loader)
     refused(text)
-    assert yamlio.load_one("a: 2024-01-01\nb: [1]\n", source="u") == {"a": "2024-01-01", "b": [1]}
+    assert mtx_yaml.load_one("a: 2024-01-01\nb: [1]\n", source="u") == {"a": "2024-01-01", "b": [1]}
 
 
 def test_loading_does_not_import_the_round_trip_library() -> None:
-    code = (
-        "import sys, mtx_gitops.adapters.yamlio as y; y.load_documents('a', source='u'); print('ruamel' in sys.modules)"
-    )
+    code = "import sys, mtx_gitops.yaml as y; y.load_documents('a', source='u'); print('ruamel' in sys.modules)"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout == "False\n"
 
@@ -217,7 +216,7 @@ def test_dump_looks_like_kubectl() -> None:
         {"kind": "Deployment", "spec": {"containers": [{"name": "a", "args": ["x", "z"]}]}},
         {"kind": "Service", "data": {"s": "true", "num": "5", "t": "a: b", "d": "2024-01-01", "u": "Grüße"}},
     ]
-    assert yamlio.dump_documents(docs) == (
+    assert mtx_yaml.dump_documents(docs) == (
         "kind: Deployment\n"
         "spec:\n"
         "  containers:\n"
@@ -237,30 +236,30 @@ def test_dump_looks_like_kubectl() -> None:
 
 
 def test_dump_quotes_what_other_yaml_readers_would_misread() -> None:
-    assert yamlio.dump_one({"a": "y", "b": "1e3", "c": "0o17", "d": "on", "e": "1:20"}) == (
+    assert mtx_yaml.dump_one({"a": "y", "b": "1e3", "c": "0o17", "d": "on", "e": "1:20"}) == (
         "a: 'y'\nb: '1e3'\nc: '0o17'\nd: 'on'\ne: '1:20'\n"
     )
 
 
 def test_dump_writes_no_aliases_and_multi_line_text_as_a_block() -> None:
     shared = {"cpu": 1}
-    assert yamlio.dump_one({"a": shared, "b": shared, "c": "line 1\nline 2\n"}) == (
+    assert mtx_yaml.dump_one({"a": shared, "b": shared, "c": "line 1\nline 2\n"}) == (
         "a:\n  cpu: 1\nb:\n  cpu: 1\nc: |\n  line 1\n  line 2\n"
     )
 
 
 def test_dump_never_folds_long_lines() -> None:
     long = "word " * 100
-    assert yamlio.dump_one({"a": long.strip()}).count("\n") == 1
+    assert mtx_yaml.dump_one({"a": long.strip()}).count("\n") == 1
 
 
 def test_dump_refuses_what_yaml_cannot_hold() -> None:
     with pytest.raises(YamlError, match="cannot write"):
-        yamlio.dump_one({"a": object()})
+        mtx_yaml.dump_one({"a": object()})
 
 
 def test_to_json_text() -> None:
-    assert yamlio.to_json_text({"b": 1, "a": "é"}) == '{\n  "b": 1,\n  "a": "é"\n}\n'
+    assert mtx_yaml.to_json_text({"b": 1, "a": "é"}) == '{\n  "b": 1,\n  "a": "é"\n}\n'
 
 
 _scalars = (
@@ -280,4 +279,4 @@ _data = st.recursive(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_data.filter(lambda d: d is not None), max_size=3))
 def test_dump_then_load_is_the_identity(docs: list[object]) -> None:
-    assert yamlio.load_documents(yamlio.dump_documents(docs), source="u") == docs
+    assert mtx_yaml.load_documents(mtx_yaml.dump_documents(docs), source="u") == docs

@@ -9,27 +9,28 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mtx_gitops.adapters import yamlio, yamlsafe
-from mtx_gitops.adapters.yamlsiblings import Siblings
+from mtx_gitops import yaml as mtx_yaml
 from mtx_gitops.errors import YamlError
-from tests.adapters.texts import DEPLOYMENT, TRICKY, VALUES
+from mtx_gitops.yaml import _load
+from mtx_gitops.yaml._fast.near_copies import NearCopies
+from tests.yaml.texts import DEPLOYMENT, TRICKY, VALUES
 
 
 def read_full(text: str) -> list[Any] | None:
     try:
-        return [doc.data for doc in yamlsafe.parse_documents(text, source="u")]
+        return [doc.data for doc in _load.parse_documents(text, source="u")]
     except YamlError:
         return None
 
 
-def siblings_of(text: str) -> Siblings:
-    siblings = Siblings(min_chars=0)
+def siblings_of(text: str) -> NearCopies:
+    siblings = NearCopies(min_chars=0)
     siblings.remember(text)
     return siblings
 
 
 def test_short_texts_are_always_read_in_full() -> None:
-    siblings = Siblings()
+    siblings = NearCopies()
     siblings.remember(TRICKY)
     assert siblings.derive(TRICKY.replace("i: 2", "i: 3")) is None
 
@@ -38,7 +39,7 @@ def test_a_near_copy_is_derived_as_fresh_data() -> None:
     siblings = siblings_of(TRICKY)
     copy_text = TRICKY.replace("plain value", "other value").replace("'quoted item'", "'q'").replace("i: 2", "i: 3")
     derived = siblings.derive(copy_text)
-    assert derived is not None and yamlsafe.same(derived, read_full(copy_text))
+    assert derived is not None and mtx_yaml.same_in_order(derived, read_full(copy_text))
     derived[0]["d"][2]["k"] = "mutated"
     again = siblings.derive(copy_text)
     assert again is not None and again[0]["d"][2]["k"] == "v"
@@ -60,7 +61,7 @@ def test_what_is_not_a_scalar_value_of_its_own_is_read_in_full(change: tuple[str
     text = TRICKY.replace(*change)
     derived = siblings_of(TRICKY).derive(text)
     if derived is not None:  # some of these may be derivable; then they must be right
-        assert yamlsafe.same(derived, read_full(text))
+        assert mtx_yaml.same_in_order(derived, read_full(text))
     if change[0] in ("h: tail", "e: multi", "f: [x, 'y']", "  block", "- k: v", "# head"):
         assert derived is None
 
@@ -126,7 +127,7 @@ def test_whatever_is_derived_is_what_a_full_read_gives(changes: list[tuple[int, 
     text = "\n".join(lines)
     derived = siblings_of(TRICKY).derive(text)
     if derived is not None:
-        assert yamlsafe.same(derived, read_full(text))
+        assert mtx_yaml.same_in_order(derived, read_full(text))
 
 
 _VALUE_LINES = [i for i, line in enumerate(DEPLOYMENT.split("\n")) if ": " in line or line.lstrip().startswith("- ")]
@@ -148,13 +149,13 @@ def test_whatever_is_derived_from_new_values_is_what_a_full_read_gives(changes: 
     text = "\n".join(lines)
     derived = siblings_of(DEPLOYMENT).derive(text)
     if derived is not None:
-        assert yamlsafe.same(derived, read_full(text))
+        assert mtx_yaml.same_in_order(derived, read_full(text))
 
 
 @pytest.mark.parametrize("text", ["a: !!int \n", "a: !!int ''\n", "a: !!float ''\n", "a: !!bool ''\n"])
 def test_an_empty_number_is_refused_in_one_line(text: str) -> None:
     with pytest.raises(YamlError, match=r"u line 1: '' is not a valid !!"):
-        yamlio.load_documents(text, source="u")
+        mtx_yaml.load_documents(text, source="u")
 
 
 @pytest.mark.parametrize(
@@ -167,12 +168,12 @@ def test_an_empty_number_is_refused_in_one_line(text: str) -> None:
 )
 def test_the_kind_of_scalar_is_read_from_the_line_not_its_first_character(before: str, after: str) -> None:
     derived = siblings_of(before).derive(after)
-    assert derived is None or yamlsafe.same(derived, read_full(after))
+    assert derived is None or mtx_yaml.same_in_order(derived, read_full(after))
     assert derived is None
 
 
 def test_what_is_kept_stays_bounded_and_the_latest_texts_stay() -> None:
-    siblings = Siblings(min_chars=0)
+    siblings = NearCopies(min_chars=0)
     body = "".join(f"k{j}: x\n" for j in range(1000))
     texts = [f"# {i}\n{body}" + "c: y\n" * (i % 2) + f"b: {i}\n# end {i}" for i in range(600)]
     for text in texts:

@@ -9,8 +9,9 @@ import sys
 
 import pytest
 
-from mtx_gitops.adapters import yamlio, yamlsafe
+from mtx_gitops import yaml as mtx_yaml
 from mtx_gitops.core.merge_tree import same as merge_same
+from mtx_gitops.yaml import _load
 
 UNIT = (
     "# header\n"
@@ -35,9 +36,9 @@ UNIT = (
 
 
 def test_known_data_is_paired_with_the_composed_nodes_and_empty_documents_dropped() -> None:
-    full = yamlsafe.parse_documents(UNIT, source="u")
+    full = _load.parse_documents(UNIT, source="u")
     known = [doc.data for doc in full]
-    paired = yamlsafe.parse_documents(UNIT, source="u", known=known)
+    paired = _load.parse_documents(UNIT, source="u", known=known)
     assert [doc.data for doc in paired] == known and all(
         a is b for a, b in zip([doc.data for doc in paired], known, strict=True)
     )
@@ -49,42 +50,42 @@ def test_known_data_is_paired_with_the_composed_nodes_and_empty_documents_droppe
 
 @pytest.mark.parametrize("known", [[], [{"a": 1}], [{"a": 1}, {"b": 2}, {"c": 3}]])
 def test_known_data_that_does_not_pair_up_means_a_full_parse(known: list[object]) -> None:
-    docs = yamlsafe.parse_documents(UNIT, source="u", known=known)
-    assert [doc.data for doc in docs] == yamlio.load_documents(UNIT, source="u")
+    docs = _load.parse_documents(UNIT, source="u", known=known)
+    assert [doc.data for doc in docs] == mtx_yaml.load_documents(UNIT, source="u")
 
 
 def test_text_with_anchors_tags_or_merge_keys_is_always_walked() -> None:
     text = "a: &x {b: 1}\nc: *x\n---\nd: !!str 5\n---\ne:\n  <<: {f: 1}\n"
-    docs = yamlsafe.parse_documents(text, source="u", known=[{"wrong": 1}] * 3)
+    docs = _load.parse_documents(text, source="u", known=[{"wrong": 1}] * 3)
     assert [doc.data for doc in docs] == [{"a": {"b": 1}, "c": {"b": 1}}, {"d": "5"}, {"e": {"f": 1}}]
     assert [doc.shared for doc in docs] == [True, False, True]
 
 
 def test_rewrite_with_the_old_data_is_the_rewrite_without_it() -> None:
-    old = yamlio.load_documents(UNIT, source="u")
+    old = mtx_yaml.load_documents(UNIT, source="u")
     new = copy.deepcopy(old)
     new[0]["spec"]["template"]["spec"]["containers"][0]["image"] = "registry/web:v2"
     new[0]["spec"]["replicas"] = 4
-    out = yamlio.rewrite(UNIT, new, old=old)
-    assert out == yamlio.rewrite(UNIT, new)
+    out = mtx_yaml.rewrite(UNIT, new, old=old)
+    assert out == mtx_yaml.rewrite(UNIT, new)
     assert out == UNIT.replace("web:v1", "web:v2").replace("replicas: 3", "replicas: 4")
 
 
 def test_wrong_old_data_still_gives_text_that_reads_as_the_new_data() -> None:
     """The read-back check, not the caller's word, decides what is written."""
-    new = yamlio.load_documents(UNIT, source="u")
+    new = mtx_yaml.load_documents(UNIT, source="u")
     new[0]["spec"]["replicas"] = 7
     lying = copy.deepcopy(new)
     lying[0]["spec"]["replicas"] = 5
     lying[0]["metadata"]["name"] = "other"
-    out = yamlio.rewrite(UNIT, new, old=lying)
-    assert yamlio.load_documents(out, source="u") == new
+    out = mtx_yaml.rewrite(UNIT, new, old=lying)
+    assert mtx_yaml.load_documents(out, source="u") == new
 
 
 def test_cached_scalars_are_the_values_pyyaml_constructs() -> None:
     text = "a: [0x1F, 0o17, 017, 1_000, -3, yes, No, ~, null, '', true, .inf, 1.5e+3]\n"
     for _ in range(2):  # the second load is served from the cache of constructed scalars
-        data = yamlio.load_one(text, source="u")["a"]
+        data = mtx_yaml.load_one(text, source="u")["a"]
         assert data[:11] == [31, "0o17", 15, 1000, -3, True, False, None, None, "", True]
         assert data[11] == math.inf and data[12] == 1500.0
         assert [type(x) for x in data] == [
@@ -106,7 +107,7 @@ def test_cached_scalars_are_the_values_pyyaml_constructs() -> None:
 
 def test_strings_resolve_as_before_whatever_their_first_character() -> None:
     text = "a: app\nb: 'yes'\nc: y\nd: Off\ne: <<x\nf: -1\ng: .5\nh: +\ni: =\n"
-    assert yamlio.load_one(text, source="u") == {
+    assert mtx_yaml.load_one(text, source="u") == {
         "a": "app",
         "b": "yes",
         "c": "y",
@@ -120,20 +121,20 @@ def test_strings_resolve_as_before_whatever_their_first_character() -> None:
 
 
 def test_same_tells_types_and_key_order_apart_whatever_is_shared_or_interned() -> None:
-    assert not yamlsafe.same([1], [True]) and not yamlsafe.same([1], [1.0])
-    assert not yamlsafe.same({"a": 1, "b": 2}, {"b": 2, "a": 1})
+    assert not mtx_yaml.same_in_order([1], [True]) and not mtx_yaml.same_in_order([1], [1.0])
+    assert not mtx_yaml.same_in_order({"a": 1, "b": 2}, {"b": 2, "a": 1})
     shared = {"k": "v"}
-    assert yamlsafe.same([shared, shared], [{"k": "v"}, {"k": "v"}])
+    assert mtx_yaml.same_in_order([shared, shared], [{"k": "v"}, {"k": "v"}])
     key = "".join(["na", "me"])
-    assert yamlsafe.same({sys.intern("name"): 1}, {key: 1})
+    assert mtx_yaml.same_in_order({sys.intern("name"): 1}, {key: 1})
 
 
 def test_same_falls_back_for_types_marshal_refuses() -> None:
     class Text(str):
         pass
 
-    assert yamlsafe.same({"a": Text("x")}, {"a": "x"})
-    assert not yamlsafe.same({"a": Text("x")}, {"a": "y"})
+    assert mtx_yaml.same_in_order({"a": Text("x")}, {"a": "x"})
+    assert not mtx_yaml.same_in_order({"a": Text("x")}, {"a": "y"})
 
 
 def test_the_merge_same_ignores_key_order_and_sharing_but_not_types() -> None:

@@ -8,16 +8,16 @@ cannot be expressed this way raises `Fallback`.
 from __future__ import annotations
 
 import difflib
-import functools
 import json
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import yaml
 
-from mtx_gitops.adapters.yamlemit import render_block, render_flow, render_literal, render_scalar
-from mtx_gitops.adapters.yamlsafe import same
-from mtx_gitops.adapters.yamlspans import Fallback, Node, Spans
+from mtx_gitops.yaml._emit import render_block, render_flow, render_literal, render_scalar
+from mtx_gitops.yaml._fast import ACCELERATORS
+from mtx_gitops.yaml._load import same_in_order
+from mtx_gitops.yaml._spans import Fallback, Node, Spans
 
 _Seq = (list, tuple)
 _COLLECTION = (Mapping, list, tuple)
@@ -44,14 +44,15 @@ def detect_indent(root: Node) -> tuple[int, int]:
 
 def _rendered(value: Any, style: str | None, flow: bool) -> str | None:
     """`render_scalar`, remembered for short scalars: a bulk edit writes the same value many times."""
-    if type(value) in _SCALARS and not (type(value) is str and len(value) > 256):
-        return _remembered(type(value).__name__, value, style, flow)
-    return render_scalar(value, style=style, flow=flow)
-
-
-@functools.lru_cache(maxsize=4096)
-def _remembered(kind: str, value: Any, style: str | None, flow: bool) -> str | None:
-    return render_scalar(value, style=style, flow=flow)  # `kind` keeps 1, 1.0 and True apart
+    memo = ACCELERATORS.rendered_scalars
+    if memo is None or type(value) not in _SCALARS or (type(value) is str and len(value) > 256):
+        return render_scalar(value, style=style, flow=flow)
+    key = (type(value).__name__, value, style, flow)  # the type's name keeps 1, 1.0 and True apart
+    if key not in memo:
+        if len(memo) >= 4096:
+            memo.clear()
+        memo[key] = render_scalar(value, style=style, flow=flow)
+    return memo[key]
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -87,7 +88,7 @@ class Editor(Spans):
         return render_block(data, indent=indent, step=step, seq_offset=offset, newline=self.newline)
 
     def diff(self, node: Node, old: Any, new: Any, *, flow: bool) -> None:
-        if same(old, new):
+        if same_in_order(old, new):
             return
         if isinstance(node, yaml.ScalarNode):
             self.replace_scalar(node, new, flow=flow)
@@ -183,7 +184,7 @@ class Editor(Spans):
             self.insert_entries(pairs, previous, None, pending)
 
     def diff_entry(self, key: Node, value: Node, old: Any, new: Any) -> None:
-        if same(old, new):
+        if same_in_order(old, new):
             return
         filled = isinstance(new, _COLLECTION) and bool(new)
         if isinstance(value, yaml.ScalarNode) or (value.flow_style and not value.value):
@@ -255,7 +256,7 @@ class Editor(Spans):
                 self.insert_items(items, i1 + paired, new[j1 + paired : j2])
 
     def diff_item(self, item: Node, old: Any, new: Any) -> None:
-        if same(old, new):
+        if same_in_order(old, new):
             return
         block = not isinstance(item, yaml.ScalarNode) and not item.flow_style
         if block and not (isinstance(new, _COLLECTION) and new):

@@ -1,4 +1,4 @@
-"""Hardened YAML loading: libyaml parsing, then a checking walk (`yamlwalk`) that builds plain data.
+"""Hardened YAML loading: libyaml parsing, then a checking walk (`_walk`) that builds plain data.
 
 What Kubernetes would not accept or what could hurt us is refused: duplicate keys, non-string keys,
 tags beyond the JSON types, alias bombs, deep nesting and oversized documents. Timestamps and
@@ -16,8 +16,9 @@ from typing import Any
 
 import yaml
 
-from mtx_gitops.adapters.yamlwalk import FLOAT, INT, MAP, MAX_DEPTH, NULL, SEQ, STR, Walk
 from mtx_gitops.errors import YamlError
+from mtx_gitops.yaml._fast import ACCELERATORS
+from mtx_gitops.yaml._walk import FLOAT, INT, MAP, MAX_DEPTH, NULL, SEQ, STR, Walk
 
 MAX_DOCUMENT_CHARS = 3 * 1024 * 1024
 MAX_INPUT_CHARS = 32 * 1024 * 1024
@@ -48,7 +49,6 @@ def _kubernetes_resolvers() -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
 
 _RESOLVERS = _kubernetes_resolvers()
 _ScalarNode, _MappingNode = yaml.ScalarNode, yaml.MappingNode
-_RESOLVED: dict[str, str] = {}  # plain scalar -> tag; unit files repeat the same short values
 
 
 def _resolve(self: Any, kind: Any, value: str, implicit: tuple[bool, bool]) -> str:
@@ -57,14 +57,15 @@ def _resolve(self: Any, kind: Any, value: str, implicit: tuple[bool, bool]) -> s
         return MAP if kind is _MappingNode else SEQ
     if not implicit[0]:
         return STR
-    tag = _RESOLVED.get(value)
+    memo = ACCELERATORS.scalar_tags  # unit files repeat the same short values
+    tag = memo.get(value) if memo is not None else None
     if tag is None:
         candidates = _RESOLVERS.get(value[:1])
         if candidates is None:  # no implicit type starts with this character: most text
             return STR
         tag = next((tag for tag, rx in candidates if rx.match(value)), STR)
-        if len(value) <= 64 and len(_RESOLVED) < 16384:
-            _RESOLVED[value] = tag
+        if memo is not None and len(value) <= 64 and len(memo) < 16384:
+            memo[value] = tag
     return tag
 
 
@@ -92,7 +93,7 @@ class Document:
     shared: bool  # aliases or merge keys: one node may stand for several places in the data
 
 
-def as_text(text: str | bytes, *, source: str) -> str:
+def decoded(text: str | bytes, *, source: str) -> str:
     """Decode UTF-8 input and refuse binary junk, with the offending byte and its offset."""
     if isinstance(text, bytes):
         try:
@@ -175,7 +176,7 @@ def _check_depth(text: str, source: str) -> None:
         parser.dispose()
 
 
-def same(a: Any, b: Any) -> bool:
+def same_in_order(a: Any, b: Any) -> bool:
     """Equal as YAML data: types (true vs 1 vs 1.0) and key order count."""
     if a is b and isinstance(a, dict | list):  # a merge shares unchanged subtrees with its input
         return True

@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mtx_gitops.adapters import yamlemit
-from mtx_gitops.adapters.yamlfast import FastDumper
+from mtx_gitops.yaml import _emit
+from mtx_gitops.yaml._fast.dumper import FastDumper
 
 TRICKY = [
     "", " ", "a b", " lead", "trail ", "x\ny", "x\ny\n", "x\n\n", "x\n\n\n", "\nlead", " lead\nx", "a\n  b\n",
@@ -37,11 +37,11 @@ data = st.recursive(
 documents = st.lists(st.dictionaries(keys, data, min_size=0, max_size=5), max_size=3)
 
 
-RESOLVERS = yamlemit._CDumper.yaml_implicit_resolvers
+RESOLVERS = _emit._CDumper.yaml_implicit_resolvers
 
 
 def real(docs: list[Any]) -> str:
-    return yamlemit._dump_all(docs)
+    return _emit._dump_all(docs)
 
 
 @settings(max_examples=600, deadline=None)
@@ -49,7 +49,7 @@ def real(docs: list[Any]) -> str:
 def test_the_walk_writes_what_libyaml_writes_or_declines(docs: list[Any]) -> None:
     fast = FastDumper(real, RESOLVERS).dump_all(docs)
     assert fast is None or fast == real(docs)
-    assert yamlemit.dump_all(docs) == real(docs)
+    assert _emit.dump_all(docs) == real(docs)
 
 
 def test_kubernetes_objects_take_the_walk() -> None:
@@ -82,8 +82,8 @@ def test_unusual_data_goes_to_libyaml() -> None:
     assert dumper.dump_all([{"k" * 120: 1}]) is None
     assert dumper.dump_all([{"a\nb": 1}]) is None
     assert dumper.dump_all([{"a": "keep\n\n"}]) is None
-    assert yamlemit.dump_all([OrderedDict(a=(1, 2))]) == "a:\n- 1\n- 2\n"
-    assert yamlemit.dump_all([{"a": "keep\n\n"}]) == "a: |+\n  keep\n\n...\n"
+    assert _emit.dump_all([OrderedDict(a=(1, 2))]) == "a:\n- 1\n- 2\n"
+    assert _emit.dump_all([{"a": "keep\n\n"}]) == "a: |+\n  keep\n\n...\n"
 
 
 def test_the_scalar_memo_is_bounded() -> None:

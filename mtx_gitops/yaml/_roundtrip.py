@@ -12,8 +12,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from mtx_gitops.adapters.yamlemit import render_scalar
-from mtx_gitops.adapters.yamlsafe import same
+from mtx_gitops.yaml._emit import render_scalar
+from mtx_gitops.yaml._load import same_in_order
 
 _WIDTH = 1 << 20
 
@@ -47,7 +47,7 @@ def has_explicit_start(text: str, first_document_at: int) -> bool:
 
 def _apply(tree: Any, old: Any, new: Any) -> Any:
     """`tree` changed in place to hold `new`; nodes equal in `old` and `new` are kept as they are."""
-    if same(old, new):
+    if same_in_order(old, new):
         return tree
     if isinstance(tree, dict) and isinstance(old, dict) and isinstance(new, Mapping):
         for key in [key for key in tree if key not in new]:

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from mtx_gitops.adapters import yamlio
-from tests.adapters.texts import DEPLOYMENT, comments, container, edited, load
+from mtx_gitops.yaml import _io
+from tests.yaml.texts import DEPLOYMENT, comments, container, edited, load
 
 
 def test_reordered_keys_fall_back_to_the_round_trip_and_keep_comments() -> None:
@@ -47,7 +47,7 @@ def test_common_edits_never_need_the_round_trip(monkeypatch: pytest.MonkeyPatch)
     def no_round_trip(*args: Any) -> str:
         raise AssertionError("the surgical rewrite should have done this")
 
-    monkeypatch.setattr(yamlio, "_roundtrip", no_round_trip)
+    monkeypatch.setattr(_io, "_roundtrip", no_round_trip)
     changes = [
         lambda d: d[0]["spec"].update(replicas=4),
         lambda d: container(d).update(image="x:2"),

@@ -3,7 +3,7 @@
 The copies of a unit in many spaces differ from each other in a line or two (a region's value, a
 replica count). The first copy is read in full; the others are compared with it line by line, and
 when every differing line holds one single-line scalar of a block collection in the text read before,
-the new data is that text's data with those values replaced, as `yamlverify.spliced` shows line by
+the new data is that text's data with those values replaced, as `splice_check.spliced` shows line by
 line. Whatever does not fit is read in full (and remembered in turn).
 """
 
@@ -14,10 +14,10 @@ from typing import Any
 
 import yaml
 
-from mtx_gitops.adapters.yamledit import ScalarEdit
-from mtx_gitops.adapters.yamlsafe import Document, parse_documents
-from mtx_gitops.adapters.yamlverify import spliced
 from mtx_gitops.errors import YamlError
+from mtx_gitops.yaml._edit import ScalarEdit
+from mtx_gitops.yaml._fast.splice_check import spliced
+from mtx_gitops.yaml._load import Document, parse_documents
 
 # Texts outside these sizes are always read in full: a short one reads faster than it derives.
 MIN_CHARS, MAX_CHARS = 1024, 1 << 20
@@ -52,7 +52,7 @@ class _Read:
             self.scalars = _scalar_lines(docs)
 
 
-class Siblings:
+class NearCopies:
     """Texts read in full, by line count, first and last line; bounded.
 
     Remembering a text costs little: it is read again (with its nodes) only when a near-copy of it

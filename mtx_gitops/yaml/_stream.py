@@ -2,7 +2,7 @@
 
 Documents are matched by Kubernetes identity (apiVersion, kind, namespace, name), so removing or
 inserting one leaves its neighbours' text, comments and `---` lines as they were. Matched documents
-that changed are edited in place by `yamledit.Editor`.
+that changed are edited in place by `_edit.Editor`.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mtx_gitops.adapters.yamledit import Editor, ScalarEdit, detect_indent
-from mtx_gitops.adapters.yamlsafe import Document, same
-from mtx_gitops.adapters.yamlspans import Fallback
+from mtx_gitops.yaml._edit import Editor, ScalarEdit, detect_indent
+from mtx_gitops.yaml._load import Document, same_in_order
+from mtx_gitops.yaml._spans import Fallback
 
 _SEPARATOR = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
 
@@ -46,7 +46,7 @@ def surgical_rewrite(text: str, docs: list[Document], new_docs: list[Any]) -> tu
 
 
 def _edit_document(editor: Editor, doc: Document, new: Any) -> None:
-    if same(doc.data, new):
+    if same_in_order(doc.data, new):
         return
     if doc.shared:
         raise Fallback("anchors or merge keys")
