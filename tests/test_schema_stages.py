@@ -155,3 +155,10 @@ def test_a_crd_in_the_repo_keys_its_custom_resources_lists_in_an_upgrade(mtx: Mt
     assert all(not u["conflicts"] for u in result["units"])
     data = mtx.json("unit", "get", "edge", "--space", "net-eu")["data"]
     assert data["spec"]["listeners"] == [{"port": 80, "timeout": "10s"}, {"port": 443, "timeout": "30s"}]
+
+
+def test_null_comparisons_keep_their_meaning_on_typed_fields(mtx: Mtx) -> None:
+    build_stage_3(mtx)
+
+    assert _matching(mtx, "spec.paused = null") == ["traderx-prod-asia", "traderx-prod-eu", "traderx-prod-us"]
+    assert _matching(mtx, "spec.replicas != null") == ["traderx-prod-asia", "traderx-prod-eu", "traderx-prod-us"]

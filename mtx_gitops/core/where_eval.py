@@ -119,7 +119,7 @@ def compile_where(expr: ast.Expr, *, types: TypeTable | None = None, notes: list
         needle = expr.needle
         return lambda subject: needle in subject.text
     plain_path = expr.attr.name == ast.PATH and not expr.attr.length and not any(s.split for s in expr.attr.path)
-    if types is not None and isinstance(expr, ast.Compare) and plain_path:
+    if types is not None and isinstance(expr, ast.Compare) and expr.value is not None and plain_path:
         return _typed_some(expr, types, notes)
     values = _values(expr.attr)
     if isinstance(expr, ast.Compare) and expr.value is None:
@@ -166,9 +166,6 @@ def _typed_some(expr: ast.Compare, types: TypeTable, notes: list[str] | None) ->
     get, plain = getter(expr.attr.path), _test(expr)
     keys = tuple(step.key for step in expr.attr.path)
     nodes: dict[tuple[Any, Any], Node | None] = {}
-    untyped = _some(_values(expr.attr), plain)
-    if expr.value is None:
-        return untyped
 
     def some(subject: WhereSubject) -> bool:
         for document in subject.documents:
