@@ -26,6 +26,7 @@ from mtx_gitops.cli import (
     unit_history,
     unit_update,
     validate,
+    worker,
 )
 from mtx_gitops.cli.context import Globals, check_output, emit_error, hoist_globals, set_active
 from mtx_gitops.cli.cubargs import split_patch_flag
@@ -114,6 +115,7 @@ GROUPS = {
     "run": run.app,
     "changeset": changeset.app,
     "tutorial": tutorial.app,
+    "worker": worker.app,
 }
 
 
