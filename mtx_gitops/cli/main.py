@@ -19,6 +19,7 @@ from mtx_gitops.cli import (
     delivery,
     merge,
     revert,
+    rollout,
     run,
     space,
     tutorial,
@@ -114,6 +115,7 @@ GROUPS = {
     "run": run.app,
     "changeset": changeset.app,
     "tutorial": tutorial.app,
+    "rollout": rollout.app,
 }
 
 
