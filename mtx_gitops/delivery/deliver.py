@@ -7,7 +7,7 @@ whole commits. Shared by `mtx render/apply/status` and the worker.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,11 +16,12 @@ from mtx_gitops.core.model import document_identity
 from mtx_gitops.delivery.directory import DirectoryReport, deliver_directory
 from mtx_gitops.delivery.gitbranch import BranchReport
 from mtx_gitops.delivery.render import object_name, render_space
-from mtx_gitops.errors import NotFoundError, UserError
+from mtx_gitops.errors import MtxError, NotFoundError, UserError
 
 if TYPE_CHECKING:
     from mtx_gitops.adapters.cluster import Cluster
     from mtx_gitops.delivery.apply import ApplyReport
+    from mtx_gitops.delivery.authority import Authority
     from mtx_gitops.delivery.wait import Waiting
     from mtx_gitops.store import Snapshot
 
@@ -39,6 +40,7 @@ class Target:
     kubeconfig: str | None = None
     context: str | None = None
     path: str | None = None
+    in_cluster: bool = False  # the service account of the pod the worker runs in (never from git)
     url: str | None = None
     branch_prefix: str = "env/"
 
@@ -81,11 +83,20 @@ class SpacePlan:
 
 
 def plan_commit(
-    snapshot: Snapshot, *, spaces: Sequence[str] | None = None, base: Path, origin: str | None = None
+    snapshot: Snapshot,
+    *,
+    spaces: Sequence[str] | None = None,
+    base: Path,
+    authority: Authority | None = None,
+    serve: Collection[str] | None = None,
+    origin: str | None = None,
 ) -> list[SpacePlan]:
     """Render `spaces` (default: every space) of a snapshot, each with its target (None if it has none).
 
-    `origin`: the URL the snapshot was fetched from, if any (see `Target.from_config`)."""
+    With an `authority`, targets resolve as it allows: a refused target of a space in `serve` (default:
+    all) refuses the whole commit; the target of any other space becomes one that matches none.
+    `origin`: the URL the snapshot was fetched from, if any (see `Target.from_config`).
+    """
     targets = snapshot.targets()
     names = snapshot.space_names() if spaces is None else list(spaces)
     for name in names:
@@ -99,9 +110,23 @@ def plan_commit(
         if space.target:
             if space.target not in targets:
                 raise NotFoundError(f"space {name}: target {space.target!r} is not defined in mtx.yaml")
-            target = Target.from_config(space.target, targets[space.target], base=base, origin=origin)
+            target = _resolve(space.target, targets[space.target], base=base, authority=authority,
+                              strict=serve is None or name in serve, origin=origin)  # fmt: skip
         plans.append(SpacePlan(name, target, render_snapshot_space(snapshot, name)))
     return plans
+
+
+def _resolve(
+    name: str, data: dict[str, Any], *, base: Path, authority: Authority | None, strict: bool, origin: str | None
+) -> Target:
+    if authority is None:
+        return Target.from_config(name, data, base=base, origin=origin)
+    try:
+        return authority.resolve(name, data, base=base, origin=origin)
+    except MtxError:
+        if strict:
+            raise
+        return Target(name, "unserved")  # another worker's: only compared, never delivered to
 
 
 def render_snapshot_space(snapshot: Snapshot, name: str) -> list[Object]:
