@@ -19,6 +19,7 @@ from mtx_gitops.cli import (
     delivery,
     merge,
     revert,
+    rollout,
     run,
     space,
     tutorial,
@@ -115,6 +116,7 @@ GROUPS = {
     "run": run.app,
     "changeset": changeset.app,
     "tutorial": tutorial.app,
+    "rollout": rollout.app,
     "worker": worker.app,
 }
 

@@ -59,13 +59,15 @@ class Authority:
     def bounded(self) -> bool:
         return self.grants is not None
 
-    def resolve(self, name: str, data: Mapping[str, Any], *, base: Path) -> Target:
-        """The target `name` of mtx.yaml as this worker may reach it; RefusedError if it may not."""
+    def resolve(self, name: str, data: Mapping[str, Any], *, base: Path, origin: str | None = None) -> Target:
+        """The target `name` of mtx.yaml as this worker may reach it; RefusedError if it may not.
+
+        `origin`: the URL the config repository was fetched from (a git-branch target's default)."""
         if self.grants is None and self.allow_env is None:
-            return Target.from_config(name, dict(data), base=base)
+            return Target.from_config(name, dict(data), base=base, origin=origin)
         kind = str(data.get("kind", ""))
         if self.grants is None:
-            return self._local(name, data, kind=kind, base=base)
+            return self._local(name, data, kind=kind, base=base, origin=origin)
         grant = self.grants.get(name)
         if grant is None:
             given = ", ".join(sorted(self.grants)) or "none"
@@ -96,10 +98,11 @@ class Authority:
 
         return _VARIABLE.sub(one, text)
 
-    def _local(self, name: str, data: Mapping[str, Any], *, kind: str, base: Path) -> Target:
-        expanded = {**data, **{key: self.expand(str(data[key])) for key in ("kubeconfig", "path") if data.get(key)}}
+    def _local(self, name: str, data: Mapping[str, Any], *, kind: str, base: Path, origin: str | None) -> Target:
+        keys = ("kubeconfig", "path", "url")
+        expanded = {**data, **{key: self.expand(str(data[key])) for key in keys if data.get(key)}}
         # `expandvars` finds nothing left to expand; `from_config` keeps its other rules.
-        return Target.from_config(name, expanded, base=base)
+        return Target.from_config(name, expanded, base=base, origin=origin)
 
 
 def confined(name: str, path: str, root: str) -> Path:

@@ -5,7 +5,7 @@ Clusters are opened lazily, one per target, so commands that need none never loa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -70,11 +70,13 @@ def apply_spaces(
     dry_run: bool,
     wait: Waiting | None = None,
     log: Callable[[str], None] | None = None,
+    kinds: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Deliver each matching space to its target; one result per space (a cluster or a directory report).
+    """Deliver each matching space to its target; one result per space (a cluster, directory or branch report).
 
     A glob skips spaces without a target (config-only environments); a space named alone must have one.
-    `wait` says how apply waves (and, with `after_last`, the whole space) wait for health.
+    `wait` says how apply waves (and, with `after_last`, the whole space) wait for health. With `kinds`,
+    only targets of those kinds are delivered to (`mtx render --deliver`: no cluster).
     """
     everything = plan_commit(snapshot, base=repo.root)
     wanted = set(snapshot.match_spaces(space_glob))
@@ -82,7 +84,7 @@ def apply_spaces(
     untargeted = [plan.space for plan in chosen if plan.target is None]
     if untargeted and not any(ch in space_glob for ch in "*?["):
         raise UserError(f"space {untargeted[0]} has no target; set one with `mtx space update --target`")
-    chosen = [plan for plan in chosen if plan.target is not None]
+    chosen = [plan for plan in chosen if plan.target is not None and (kinds is None or plan.target.kind in kinds)]
     pool = ClusterPool()
     results = []
     try:
@@ -100,11 +102,18 @@ def apply_spaces(
             )
             result = outcome.as_json()
             if wait is not None and wait.after_last and "notes" in result:
-                result["notes"].append(f"{plan.space}: a directory target has no health to wait for")
+                result["notes"].append(f"{plan.space}: a {outcome_kind(outcome)} target has no health to wait for")
             results.append(result)
     finally:
         pool.close()
     return results
+
+
+def outcome_kind(outcome: object) -> str:
+    """The kind of target a delivery report is of."""
+    from mtx_gitops.delivery.gitbranch import BranchReport
+
+    return "git-branch" if isinstance(outcome, BranchReport) else "directory"
 
 
 @dataclass(frozen=True)
@@ -122,17 +131,25 @@ def status_spaces(repo: Repo, snapshot: Snapshot, *, space_glob: str) -> StatusR
     plans = plan_commit(snapshot, spaces=snapshot.match_spaces(space_glob), base=repo.root)
     pool = ClusterPool()
     rows: list[dict[str, Any]] = []
+    branch_spaces: list[str] = []
     try:
         for plan in plans:
             if plan.target is None:
                 continue
             if plan.target.kind == "directory":
                 rows += directory_status(plan.objects, Path(plan.target.path or "."), space=plan.space)
+            elif plan.target.kind == "git-branch":
+                branch_spaces.append(f"{plan.space} ({plan.target.branch_prefix}{plan.space})")
             else:
                 rows += space_status(pool(plan.target), plan.objects)
     finally:
         pool.close()
-    return StatusReport(rows, _untargeted_note([plan.space for plan in plans if plan.target is None]))
+    notes = _untargeted_note([plan.space for plan in plans if plan.target is None])
+    if branch_spaces:
+        notes.append(
+            f"delivered to a branch, synced by its own engine (no live objects to read): {', '.join(branch_spaces)}"
+        )
+    return StatusReport(rows, notes)
 
 
 def _untargeted_note(spaces: Sequence[str]) -> list[str]:

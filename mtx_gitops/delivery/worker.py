@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from mtx_gitops.delivery.deliver import Target, deliver_space, plan_commit
 from mtx_gitops.delivery.directory import DirectoryReport
+from mtx_gitops.delivery.gitbranch import BranchReport
 from mtx_gitops.errors import ClusterError, GitError, MtxError
 
 if TYPE_CHECKING:
@@ -147,7 +148,8 @@ def _one_pass(
         if commit == state.failed or (dry_run and commit == state.applied):
             return None  # (a dry run has nothing to re-check until the tip moves)
         served = set(snapshot.match_spaces(spaces))
-        plans = plan_commit(snapshot, base=source.base, authority=authority, serve=served)
+        origin = None if source.is_local else source.location
+        plans = plan_commit(snapshot, base=source.base, authority=authority, serve=served, origin=origin)
         delivered = [plan for plan in plans if plan.target is not None and plan.space in served]
         notes: list[str] = []
         for plan in delivered:
@@ -160,7 +162,7 @@ def _one_pass(
                 log=say,
                 cluster_for_target=cluster_for_target,
             )
-            notes += report.notes if isinstance(report, DirectoryReport) else []
+            notes += report.notes if isinstance(report, DirectoryReport | BranchReport) else []
         if state.applied != commit:
             for note in notes:
                 say(note)
