@@ -17,6 +17,7 @@ from mtx_gitops.cli import (
     audit,
     changeset,
     delivery,
+    function,
     merge,
     revert,
     run,
@@ -111,7 +112,7 @@ GROUPS = {
     "space": space.app,
     "target": space.target_app,
     "unit": unit.app,
-    "run": run.app,
+    "function": function.app,
     "changeset": changeset.app,
     "tutorial": tutorial.app,
 }
@@ -173,6 +174,7 @@ def _command() -> Callable[..., Any]:
     group.add_lazy_commands(commands)
     for name, sub_app in GROUPS.items():
         group.add_lazy_group(name, sub_app)
+    group.add_lazy_factory("run", run.HELP, run.build)
     return group
 
 
