@@ -20,6 +20,7 @@ from mtx_gitops.cli import (
     function,
     merge,
     revert,
+    rollout,
     run,
     space,
     tutorial,
@@ -27,6 +28,7 @@ from mtx_gitops.cli import (
     unit_history,
     unit_update,
     validate,
+    worker,
 )
 from mtx_gitops.cli.context import Globals, check_output, emit_error, hoist_globals, set_active
 from mtx_gitops.cli.cubargs import split_patch_flag
@@ -115,6 +117,8 @@ GROUPS = {
     "function": function.app,
     "changeset": changeset.app,
     "tutorial": tutorial.app,
+    "rollout": rollout.app,
+    "worker": worker.app,
 }
 
 

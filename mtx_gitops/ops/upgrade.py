@@ -8,7 +8,7 @@ blob) and shared by every unit with those blobs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from mtx_gitops.core.conflictview import describe
@@ -35,19 +35,26 @@ def upgrade_units(
     message: str | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    trailers: Sequence[tuple[str, str]] = (),
+    also: Callable[[Snapshot], dict[str, bytes | None]] | None = None,
 ) -> WriteResult:
     """Upgrade the linked units of the spaces matching `space_glob` from their upstreams.
 
     With `downstream_of`, the units to upgrade are every unit that names it upstream, in any space
-    (cub's `unit push-upgrade`); `space_glob`, `unit` and `where` then play no part.
+    (cub's `unit push-upgrade`); `space_glob`, `unit` and `where` then play no part. `trailers` go on
+    the commit, and the files `also` returns for the tip it builds on are written in it too (a rollout
+    records its state in the commit of each wave).
     """
     parsed: dict[str, list[dict[str, Any]]] = {}  # merge bases and upstreams, by blob id
     merges: dict[tuple[str, str, str], tuple[DocumentsMerge, bool]] = {}  # and: is it the local content?
     links: dict[Link, bytes] = {}
     orphaned: set[UnitRef] = set()  # units whose upstream was deleted, in the plan being built
 
+    tip: list[Snapshot] = []
+
     def select(snap: Snapshot) -> Sequence[UnitRef]:
         orphaned.clear()
+        tip[:] = [snap]
         if downstream_of is not None:
             refs = snap.downstream_of(snap.require(downstream_of))
         else:
@@ -110,6 +117,8 @@ def upgrade_units(
                 [c.as_json() | {"space": u.space, "unit": u.unit} for u, c in conflicts],
             )
         plan.notes += _summary(plan.units, orphaned=len(orphaned))
+        if also is not None:
+            plan.files.update(also(tip[0]))
 
     return edit_units(
         repo,
@@ -122,6 +131,7 @@ def upgrade_units(
         dry_run=dry_run,
         on_plan=check,
         progress=progress,
+        trailers=trailers,
     )
 
 
