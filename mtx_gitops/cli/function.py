@@ -36,6 +36,7 @@ def do(
     where: Annotated[str | None, typer.Option("--where", help=SELECTION_HELP["where"])] = None,
     unit: Annotated[list[str] | None, typer.Option("--unit", help=SELECTION_HELP["unit"])] = None,
     resource_type: Annotated[str | None, typer.Option("--resource-type", help=SELECTION_HELP["resource_type"])] = None,
+    filter_: Annotated[str | None, typer.Option("--filter", help=SELECTION_HELP["filter"])] = None,
 ) -> None:
     """Do one function on the selected units: `mtx function do set-image-reference nginx :v2 --space s`.
 
@@ -47,4 +48,14 @@ def do(
 
     name, *rest = words
     positional, named = split_words(rest)
-    invoke(ctx, name, positional, dict(named), space=space, where=where, units=unit or (), resource_type=resource_type)
+    invoke(
+        ctx,
+        name,
+        positional,
+        dict(named),
+        space=space,
+        where=where,
+        units=unit or (),
+        resource_type=resource_type,
+        filter_=filter_,
+    )

@@ -20,6 +20,7 @@ SELECTION_HELP = {
     "where": "WHERE expression selecting units.",
     "unit": "Only these units (comma-separated or repeated).",
     "resource_type": "Only documents of this [group/]version/Kind (apps/v1/Deployment).",
+    "filter": "A stored filter SPACE/NAME selecting units (with --where: both).",
 }
 
 
@@ -32,6 +33,7 @@ def selection_options() -> list[Any]:
         TyperOption(
             param_decls=["--resource-type", "resource_type"], default=None, help=SELECTION_HELP["resource_type"]
         ),
+        TyperOption(param_decls=["--filter", "filter_"], default=None, help=SELECTION_HELP["filter"]),
     ]
 
 
@@ -111,6 +113,7 @@ class FunctionCommand(TyperCommand):
             where=values.get("where"),
             units=values.get("unit") or (),
             resource_type=values.get("resource_type"),
+            filter_=values.get("filter_"),
         )
 
 
@@ -124,6 +127,7 @@ def invoke(
     where: str | None,
     units: tuple[str, ...] | list[str],
     resource_type: str | None,
+    filter_: str | None = None,
 ) -> None:
     """Run one function call over the selection and print what it did (exit 1 when a validation fails)."""
     from mtx_gitops.cli.context import emit, emit_write, get_globals
@@ -141,7 +145,7 @@ def invoke(
     g = get_globals(ctx)
     repo = g.open_repo()
     names = tuple(part for given in units for part in given.split(",") if part)
-    selection = Selection(space, where=where, units=names, resource_type=resource_type)
+    selection = Selection(space, where=where, units=names, resource_type=resource_type, filter=filter_)
     result = call(repo, name, positional, named, selection=selection, **g.write_options(repo))
     if isinstance(result, CheckReport):
         from mtx_gitops.cli.fn_tables import print_check

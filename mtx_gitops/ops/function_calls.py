@@ -18,6 +18,7 @@ from mtx_gitops.core.functions import RunResult
 from mtx_gitops.core.model import UnitRef
 from mtx_gitops.errors import UserError
 from mtx_gitops.ops import bulk
+from mtx_gitops.ops.filters import narrowed
 from mtx_gitops.ops.function_edits import Mutator, mutator
 from mtx_gitops.ops.query import select_units
 from mtx_gitops.store import Repo, Snapshot, Unit
@@ -34,13 +35,19 @@ class Selection:
     where: str | None = None
     units: tuple[str, ...] = ()
     resource_type: str | None = None
+    filter: str | None = None  # a stored filter, `S/F`
 
     def refs(self, snap: Snapshot) -> list[UnitRef]:
+        where, where_data = self.where, None
+        if self.filter is not None:
+            where, where_data = narrowed(snap, self.filter, where=where, where_data=None)
         if not self.units:
-            return select_units(snap, self.space_glob, where=self.where)
+            return select_units(snap, self.space_glob, where=where, where_data=where_data)
         found: dict[UnitRef, None] = {}
         for name in self.units:
-            found.update(dict.fromkeys(select_units(snap, self.space_glob, where=self.where, unit=name)))
+            found.update(
+                dict.fromkeys(select_units(snap, self.space_glob, where=where, where_data=where_data, unit=name))
+            )
         return list(found)
 
 
