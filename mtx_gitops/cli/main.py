@@ -28,6 +28,7 @@ from mtx_gitops.cli import (
     tutorial,
     unit,
     unit_history,
+    unit_tree,
     unit_update,
     validate,
     worker,
@@ -110,6 +111,7 @@ delivery.register(commands)
 commands.command("merge-file")(merge.merge_file)
 commands.command("validate")(validate.validate)
 unit_history.register(unit.app)
+unit_tree.register(unit.app)
 unit_update.register(unit.app)
 revert.register(commands, changeset.app)
 GROUPS = {

@@ -7,12 +7,13 @@ position (`mtx run set-replicas 5 --space s`), and the selection every function 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
-from mtx_gitops.core.fn_catalog import FUNCTIONS, Param, Signature
+if TYPE_CHECKING:
+    from mtx_gitops.core.fn_catalog import Param, Signature
 
 HELP = "Bulk functions with cub's names: fix every matching unit in one commit (see `mtx function list`)."
 SELECTION_HELP = {
@@ -161,9 +162,13 @@ class RunGroup(TyperGroup):
     """`mtx run`: its commands are the catalogue's functions."""
 
     def list_commands(self, ctx: Any) -> list[str]:
+        from mtx_gitops.core.fn_catalog import FUNCTIONS
+
         return list(FUNCTIONS)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        from mtx_gitops.core.fn_catalog import FUNCTIONS
+
         sig = FUNCTIONS.get(cmd_name)
         if sig is None:
             return None
@@ -174,6 +179,8 @@ class RunGroup(TyperGroup):
         return self.commands[cmd_name]
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
+        from mtx_gitops.core.fn_catalog import FUNCTIONS
+
         # Written unwrapped: a wrapped flag list splits names at their hyphens (`--container-` / `name`).
         width = max(len(name) for name in FUNCTIONS) + 2
         with formatter.section("Commands"):
