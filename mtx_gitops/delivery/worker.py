@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mtx_gitops.delivery.deliver import Target, deliver_space, plan_commit
+from mtx_gitops.delivery.deliver import Target, deliver_space, plan_commit, refuse_placeholders
 from mtx_gitops.delivery.directory import DirectoryReport
 from mtx_gitops.errors import ClusterError, GitError, MtxError
 
@@ -128,6 +128,7 @@ def _one_pass(
         if commit == state.failed or (dry_run and commit == state.applied):
             return None  # (a dry run has nothing to re-check until the tip moves)
         plans = plan_commit(snapshot, base=source.base)
+        refuse_placeholders([plan for plan in plans if plan.target is not None])  # the whole commit, or nothing
         notes: list[str] = []
         for plan in plans:
             if plan.target is not None:
