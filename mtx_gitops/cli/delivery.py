@@ -1,9 +1,8 @@
-"""`mtx render`, `mtx apply`, `mtx status` and `mtx worker`: delivery of spaces to their targets."""
+"""`mtx render`, `mtx apply` and `mtx status`: delivery of spaces to their targets (the worker: `worker.py`)."""
 
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,7 +18,6 @@ def register(root: typer.Typer) -> None:
     root.command("render")(render)
     root.command("apply")(apply)
     root.command("status")(status)
-    root.command("worker")(worker)
 
 
 def render(
@@ -123,46 +121,8 @@ def status(ctx: typer.Context, space: SpaceGlob = "*") -> None:
     emit(ctx, report.rows, table=draw)
 
 
-def worker(
-    ctx: typer.Context,
-    interval: Annotated[float, typer.Option("--interval", help="Seconds between looks at the branch.")] = 30.0,
-    once: Annotated[bool, typer.Option("--once", help="Deliver the branch tip once and exit.")] = False,
-    prune: Annotated[bool, typer.Option("--prune", help="Also delete objects whose units left git.")] = False,
-    lease_target: Annotated[str | None, typer.Option(help="Target whose cluster holds the leader Lease.")] = None,
-    lease_namespace: Annotated[str, typer.Option(help="Namespace of the leader Lease.")] = "default",
-    identity: Annotated[str | None, typer.Option(help="This worker's name in the Lease (default host-pid).")] = None,
-) -> None:
-    """Keep every space with a target applied from --repo URL|PATH --branch B (SIGTERM: finish, exit 0).
-
-    With --dry-run it reports what each new commit would write, apply or prune, and changes nothing.
-    """
-    from mtx_gitops.delivery.commands import worker as run
-
-    g = get_globals(ctx)
-    location = g.repo or str(g.open_repo().root)
-    code = run(
-        location=location,
-        branch=g.branch,
-        interval=interval,
-        once=once,
-        prune=prune,
-        dry_run=g.dry_run,
-        lease_target=lease_target,
-        lease_namespace=lease_namespace,
-        identity=identity,
-        log=_log_line,
-    )
-    raise typer.Exit(code)
-
-
 def _progress(line: str) -> None:
     typer.echo(line, err=True)
-
-
-def _log_line(line: str) -> None:
-    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    sys.stdout.write(f"{stamp} {line}\n")
-    sys.stdout.flush()
 
 
 def _status_cells(row: dict[str, Any]) -> dict[str, str]:

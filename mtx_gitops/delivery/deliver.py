@@ -7,7 +7,7 @@ whole commits. Shared by `mtx render/apply/status` and the worker.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,11 +17,12 @@ from mtx_gitops.core.placeholders import find_placeholders
 from mtx_gitops.core.unitlinks import UnitLink
 from mtx_gitops.delivery.directory import DirectoryReport, deliver_directory
 from mtx_gitops.delivery.render import LABEL_UNIT, object_name, render_space
-from mtx_gitops.errors import NotFoundError, RefusedError, UserError
+from mtx_gitops.errors import MtxError, NotFoundError, RefusedError, UserError
 
 if TYPE_CHECKING:
     from mtx_gitops.adapters.cluster import Cluster
     from mtx_gitops.delivery.apply import ApplyReport
+    from mtx_gitops.delivery.authority import Authority
     from mtx_gitops.delivery.wait import Waiting
     from mtx_gitops.store import Snapshot
 
@@ -37,6 +38,7 @@ class Target:
     kubeconfig: str | None = None
     context: str | None = None
     path: str | None = None
+    in_cluster: bool = False  # the service account of the pod the worker runs in (never from git)
 
     @staticmethod
     def from_config(name: str, data: dict[str, Any], *, base: Path) -> Target:
@@ -60,8 +62,19 @@ class SpacePlan:
     unit_needs: Mapping[str, frozenset[str]] = field(default_factory=dict)  # unit -> units of this space it needs
 
 
-def plan_commit(snapshot: Snapshot, *, spaces: Sequence[str] | None = None, base: Path) -> list[SpacePlan]:
-    """Render `spaces` (default: every space) of a snapshot, each with its target (None if it has none)."""
+def plan_commit(
+    snapshot: Snapshot,
+    *,
+    spaces: Sequence[str] | None = None,
+    base: Path,
+    authority: Authority | None = None,
+    serve: Collection[str] | None = None,
+) -> list[SpacePlan]:
+    """Render `spaces` (default: every space) of a snapshot, each with its target (None if it has none).
+
+    With an `authority`, targets resolve as it allows: a refused target of a space in `serve` (default:
+    all) refuses the whole commit; the target of any other space becomes one that matches none.
+    """
     targets = snapshot.targets()
     names = snapshot.space_names() if spaces is None else list(spaces)
     for name in names:
@@ -75,7 +88,8 @@ def plan_commit(snapshot: Snapshot, *, spaces: Sequence[str] | None = None, base
         if space.target:
             if space.target not in targets:
                 raise NotFoundError(f"space {name}: target {space.target!r} is not defined in mtx.yaml")
-            target = Target.from_config(space.target, targets[space.target], base=base)
+            target = _resolve(space.target, targets[space.target], base=base, authority=authority,
+                              strict=serve is None or name in serve)  # fmt: skip
         plans.append(SpacePlan(name, target, render_snapshot_space(snapshot, name), _unit_needs(snapshot, name)))
     return _providers_first(plans, [link for name in names for link in snapshot.unit_links(name).values()])
 
@@ -127,6 +141,17 @@ def refuse_placeholders(plans: Sequence[SpacePlan]) -> None:
                     f"unit {plan.space}/{unit}: {object_name(obj)} holds a placeholder at {found[0].path} "
                     f"({found[0].value!r}); link it to what provides it (`mtx link create`) or set it"
                 )
+
+
+def _resolve(name: str, data: dict[str, Any], *, base: Path, authority: Authority | None, strict: bool) -> Target:
+    if authority is None:
+        return Target.from_config(name, data, base=base)
+    try:
+        return authority.resolve(name, data, base=base)
+    except MtxError:
+        if strict:
+            raise
+        return Target(name, "unserved")  # another worker's: only compared, never delivered to
 
 
 def render_snapshot_space(snapshot: Snapshot, name: str) -> list[Object]:
