@@ -17,8 +17,10 @@ from mtx_gitops.cli import (
     audit,
     changeset,
     delivery,
+    link,
     merge,
     revert,
+    rollout,
     run,
     space,
     tutorial,
@@ -26,6 +28,7 @@ from mtx_gitops.cli import (
     unit_history,
     unit_update,
     validate,
+    worker,
 )
 from mtx_gitops.cli.context import Globals, check_output, emit_error, hoist_globals, set_active
 from mtx_gitops.cli.cubargs import split_patch_flag
@@ -111,9 +114,12 @@ GROUPS = {
     "space": space.app,
     "target": space.target_app,
     "unit": unit.app,
+    "link": link.app,
     "run": run.app,
     "changeset": changeset.app,
     "tutorial": tutorial.app,
+    "rollout": rollout.app,
+    "worker": worker.app,
 }
 
 

@@ -8,7 +8,7 @@ blob) and shared by every unit with those blobs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from mtx_gitops.core.conflictview import describe
@@ -17,6 +17,7 @@ from mtx_gitops.core.model import Link, Policy, UnitRef, link_path
 from mtx_gitops.errors import ConflictError, NotFoundError, UserError
 from mtx_gitops.ops.edit import Edit, Progress, edit_units
 from mtx_gitops.ops.kinds import types_for
+from mtx_gitops.ops.links import refill
 from mtx_gitops.ops.query import select_units
 from mtx_gitops.ops.units import link_file
 from mtx_gitops.store import Repo, Snapshot, Unit
@@ -35,19 +36,26 @@ def upgrade_units(
     message: str | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    trailers: Sequence[tuple[str, str]] = (),
+    also: Callable[[Snapshot], dict[str, bytes | None]] | None = None,
 ) -> WriteResult:
     """Upgrade the linked units of the spaces matching `space_glob` from their upstreams.
 
     With `downstream_of`, the units to upgrade are every unit that names it upstream, in any space
-    (cub's `unit push-upgrade`); `space_glob`, `unit` and `where` then play no part.
+    (cub's `unit push-upgrade`); `space_glob`, `unit` and `where` then play no part. `trailers` go on
+    the commit, and the files `also` returns for the tip it builds on are written in it too (a rollout
+    records its state in the commit of each wave).
     """
     parsed: dict[str, list[dict[str, Any]]] = {}  # merge bases and upstreams, by blob id
     merges: dict[tuple[str, str, str], tuple[DocumentsMerge, bool]] = {}  # and: is it the local content?
     links: dict[Link, bytes] = {}
     orphaned: set[UnitRef] = set()  # units whose upstream was deleted, in the plan being built
 
+    tip: list[Snapshot] = []
+
     def select(snap: Snapshot) -> Sequence[UnitRef]:
         orphaned.clear()
+        tip[:] = [snap]
         if downstream_of is not None:
             refs = snap.downstream_of(snap.require(downstream_of))
         else:
@@ -79,6 +87,11 @@ def upgrade_units(
             orphaned.add(u.ref)
             return Edit(None, note=f"upstream {link.upstream} was deleted: unit left unchanged")
         if not u.upgrade_needed:
+            refilled = refill(snap, u.ref, u.documents)
+            if refilled.written or refilled.link_files:
+                changed = refilled.documents != u.documents
+                note = f"refilled {len(refilled.written)} value(s) from its links"
+                return Edit(refilled.documents if changed else None, note=note, files=dict(refilled.link_files))
             return Edit(None, note="up to date")
         assert u.upstream_blob is not None
         key = (link.base_blob, u.upstream_blob, u.blob)
@@ -92,13 +105,18 @@ def upgrade_units(
         if new_link not in links:
             links[new_link] = link_file(new_link)
         notes = list(merged.notes)
+        # What the upstream brings may hold placeholders (a new document) and a provider may have changed.
+        refilled = refill(snap, u.ref, u.documents if same else merged.documents)
+        if refilled.written:
+            notes.append(f"refilled {len(refilled.written)} value(s) from its links")
+        same = refilled.documents == u.documents
         if same:  # the link still moves, so the next upgrade merges from the new upstream
             notes.append(f"content unchanged; merge base moved to {u.upstream_blob[:12]}")
         return Edit(
-            None if same else merged.documents,
+            None if same else refilled.documents,
             merged.conflicts,
             "; ".join(notes) or None,
-            files={link_path(u.ref.space, u.ref.unit): links[new_link]},
+            files={link_path(u.ref.space, u.ref.unit): links[new_link], **refilled.link_files},
         )
 
     def check(plan: Plan) -> None:
@@ -110,6 +128,8 @@ def upgrade_units(
                 [c.as_json() | {"space": u.space, "unit": u.unit} for u, c in conflicts],
             )
         plan.notes += _summary(plan.units, orphaned=len(orphaned))
+        if also is not None:
+            plan.files.update(also(tip[0]))
 
     return edit_units(
         repo,
@@ -122,6 +142,7 @@ def upgrade_units(
         dry_run=dry_run,
         on_plan=check,
         progress=progress,
+        trailers=trailers,
     )
 
 
