@@ -28,6 +28,7 @@ from mtx_gitops.cli import (
     space,
     tutorial,
     unit,
+    unit_delivery,
     unit_history,
     unit_tree,
     unit_update,
@@ -113,6 +114,7 @@ commands.command("merge-file")(merge.merge_file)
 commands.command("validate")(validate.validate)
 unit_history.register(unit.app)
 unit_tree.register(unit.app)
+unit_delivery.register(unit.app)
 unit_update.register(unit.app)
 revert.register(commands, changeset.app)
 GROUPS = {
