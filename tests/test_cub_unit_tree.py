@@ -54,7 +54,7 @@ def test_a_unit_whose_upstream_is_not_selected_is_a_root(stage3: Mtx) -> None:
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(("--node", "target"), "invalid --node"), (("--edge", "deps"), "invalid --edge"), (("--edge", "link"), "links")],
+    [(("--node", "target"), "invalid --node"), (("--edge", "deps"), "invalid --edge")],
 )
 def test_bad_tree_options_are_refused(stage3: Mtx, args: tuple[str, ...], message: str) -> None:
     result = stage3("unit", "tree", *args, ok=False)
@@ -69,3 +69,15 @@ def test_tree_lines_nest_children_and_break_cycles() -> None:
 
     assert drawn[:4] == [("a", "└── "), ("b", "    ├── "), ("c", "    │   └── "), ("d", "    └── ")]
     assert sorted(name for name, _ in drawn) == ["a", "b", "c", "d", "x", "y"]
+
+
+def test_the_link_tree_draws_each_unit_under_the_unit_it_links_to(stage3: Mtx) -> None:
+    stage3("link", "create", "--space", "traderx-prod-us", "ts-to-ref", "trade-service", "reference-data",
+           "traderx-prod-us", "--update-type", "None")  # fmt: skip
+
+    rows = stage3.json("unit", "tree", "--edge", "link", "--space", "traderx-prod-us")
+
+    assert [(r["unit"], r["Depth"], r["Parent"]) for r in rows] == [
+        ("reference-data", 0, None),
+        ("trade-service", 1, "traderx-prod-us/reference-data"),
+    ]

@@ -1,4 +1,4 @@
-"""`mtx unit tree [UNIT] --space GLOB --node space|unit --edge clone`: cub's clone tree of units."""
+"""`mtx unit tree [UNIT] --space GLOB --node space|unit --edge clone|link`: cub's unit trees."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ def tree(
     name: Annotated[str | None, typer.Argument(help="Only units of this slug.")] = None,
     space: Annotated[str, typer.Option("--space", "-s", help="Space slug or glob ('*' for all).")] = "*",
     node: Annotated[str, typer.Option("--node", help="Name each node by its space or its unit.")] = "unit",
-    edge: Annotated[str, typer.Option("--edge", help="clone: under the upstream unit (link: not yet).")] = "clone",
+    edge: Annotated[
+        str, typer.Option("--edge", help="clone: under the upstream unit; link: under what its first link needs.")
+    ] = "clone",
     where: Annotated[str | None, typer.Option("--where", help="WHERE expression selecting units.")] = None,
     filter_: Annotated[str | None, typer.Option("--filter", help="A stored filter SPACE/NAME.")] = None,
 ) -> None:
