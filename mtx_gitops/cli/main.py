@@ -17,14 +17,20 @@ from mtx_gitops.cli import (
     audit,
     changeset,
     delivery,
+    filter,
+    function,
+    link,
     merge,
     revert,
+    revision,
     rollout,
     run,
     space,
     tutorial,
     unit,
+    unit_delivery,
     unit_history,
+    unit_tree,
     unit_update,
     validate,
     worker,
@@ -107,13 +113,18 @@ delivery.register(commands)
 commands.command("merge-file")(merge.merge_file)
 commands.command("validate")(validate.validate)
 unit_history.register(unit.app)
+unit_tree.register(unit.app)
+unit_delivery.register(unit.app)
 unit_update.register(unit.app)
 revert.register(commands, changeset.app)
 GROUPS = {
     "space": space.app,
     "target": space.target_app,
     "unit": unit.app,
-    "run": run.app,
+    "function": function.app,
+    "revision": revision.app,
+    "filter": filter.app,
+    "link": link.app,
     "changeset": changeset.app,
     "tutorial": tutorial.app,
     "rollout": rollout.app,
@@ -177,6 +188,7 @@ def _command() -> Callable[..., Any]:
     group.add_lazy_commands(commands)
     for name, sub_app in GROUPS.items():
         group.add_lazy_group(name, sub_app)
+    group.add_lazy_factory("run", run.HELP, run.build)
     return group
 
 

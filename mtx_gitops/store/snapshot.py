@@ -22,10 +22,13 @@ from mtx_gitops.core.model import (
     UnitRef,
     labels_path,
     space_meta_path,
+    unit_link_path,
     unit_path,
+    unit_target_path,
     validate_documents,
 )
 from mtx_gitops.core.slug import check_slug, is_slug
+from mtx_gitops.core.unitlinks import UnitLink
 from mtx_gitops.errors import NotFoundError, UserError
 from mtx_gitops.store.links import LinkIndex
 from mtx_gitops.store.tree import TreeIndex
@@ -202,6 +205,35 @@ class Snapshot:
     def downstream_of(self, ref: UnitRef) -> list[UnitRef]:
         """Units whose upstream is `ref` (reads every link)."""
         return list(self._downstream.get(ref, []))
+
+    def unit_links(self, space: str) -> dict[str, UnitLink]:
+        """The links of space `space` (cub's links: a unit of it needs a unit here or elsewhere), by name."""
+        files = self._tree.space(space).unit_links if is_slug(space) else {}
+        paths = {name: unit_link_path(space, name) for name in files}
+        parsed = self._yaml({blob: paths[name] for name, blob in files.items()})
+        return {
+            name: UnitLink.from_data(space, name, parsed[blob], source=paths[name])
+            for name, blob in sorted(files.items())
+        }
+
+    def unit_targets(self, space: str) -> dict[str, str]:
+        """unit -> its own target, for the units of `space` that have one (the others use the space's)."""
+        files = self._tree.space(space) if is_slug(space) else None
+        if files is None:
+            return {}
+        blobs = {unit: blob for unit, blob in files.unit_targets.items() if unit in files.units}
+        parsed = self._yaml({blob: unit_target_path(space, unit) for unit, blob in blobs.items()})
+        found = {}
+        for unit, blob in blobs.items():
+            data = parsed[blob]
+            target = data.get("target") if isinstance(data, dict) else None
+            if isinstance(target, str) and target:
+                found[unit] = target
+        return found
+
+    def all_unit_links(self) -> list[UnitLink]:
+        """Every link of every space (reads the whole tree)."""
+        return [link for space in self.space_names() for link in self.unit_links(space).values()]
 
     # -- parsed units -----------------------------------------------------------------------
 
