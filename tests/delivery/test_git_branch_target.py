@@ -216,7 +216,8 @@ def test_two_workers_racing_make_one_commit_per_source_commit(tmp_path: Path, mo
     for region in REGIONS:
         assert git(remote, "rev-list", "--count", f"env/traderx-prod-{region}").strip() == "1"
         assert f"Mtx-Source-Commit: {source}" in trailers(remote, f"env/traderx-prod-{region}")
-    assert f"traderx-prod-eu: branch {branch} has {source[:12]} already" in lines
+    eu = [line for line in lines if line.startswith("traderx-prod-eu:")]
+    assert eu == [f"traderx-prod-eu: branch {branch} has {source[:12]} already"], lines
 
     # Both at once, as two processes on two machines, on a new source commit: still one commit each.
     repo.unit("traderx-prod-eu", "trade-service", deployment("trade-service", replicas=6))
