@@ -52,6 +52,7 @@ def print_log(entries: list[dict[str, Any]], *, title: str | None = None) -> Non
             f"changeset {e['changeset']}" if e["changeset"] else "",
             f"from {e['source']}" if e["source"] else "",
             f"[red]{len(e['conflicts'])} conflict(s)[/]" if e["conflicts"] else "",
+            escape("; ".join(e.get("ledger") or [])),
         ]
         # Commits made by hand have no operation: their subject is all there is to show.
         fallback = escape(e["subject"]) if e["operation"] == PLAIN_GIT else "-"

@@ -16,6 +16,7 @@ import typer.main
 from mtx_gitops.cli import (
     audit,
     changeset,
+    conflicts,
     delivery,
     merge,
     revert,
@@ -24,6 +25,7 @@ from mtx_gitops.cli import (
     tutorial,
     unit,
     unit_history,
+    unit_protect,
     unit_update,
     validate,
 )
@@ -106,6 +108,7 @@ commands.command("merge-file")(merge.merge_file)
 commands.command("validate")(validate.validate)
 unit_history.register(unit.app)
 unit_update.register(unit.app)
+unit_protect.register(unit.app)
 revert.register(commands, changeset.app)
 GROUPS = {
     "space": space.app,
@@ -113,6 +116,7 @@ GROUPS = {
     "unit": unit.app,
     "run": run.app,
     "changeset": changeset.app,
+    "conflicts": conflicts.app,
     "tutorial": tutorial.app,
 }
 
