@@ -26,6 +26,7 @@ from mtx_gitops.cli import (
     unit,
     unit_history,
     unit_protect,
+    unit_refresh,
     unit_update,
     validate,
 )
@@ -109,6 +110,7 @@ commands.command("validate")(validate.validate)
 unit_history.register(unit.app)
 unit_update.register(unit.app)
 unit_protect.register(unit.app)
+unit_refresh.register(unit.app)
 revert.register(commands, changeset.app)
 GROUPS = {
     "space": space.app,

@@ -134,7 +134,10 @@ def status_spaces(repo: Repo, snapshot: Snapshot, *, space_glob: str) -> StatusR
                 rows += space_status(pool(plan.target), plan.objects)
     finally:
         pool.close()
-    return StatusReport(rows, _untargeted_note([plan.space for plan in plans if plan.target is None]))
+    notes = _untargeted_note([plan.space for plan in plans if plan.target is None])
+    drifted = sorted({row["refresh"] for row in rows if row.get("refresh")})
+    notes += [f"drifted: keep the live values with `{command}` (the next apply reverts them)" for command in drifted]
+    return StatusReport(rows, notes)
 
 
 def _untargeted_note(spaces: Sequence[str]) -> list[str]:
