@@ -89,3 +89,31 @@ def test_a_path_no_unit_has_warns_and_matches_nothing(stage3: Mtx) -> None:
 def test_the_grammar_is_in_unit_list_help(stage3: Mtx) -> None:
     help_text = stage3("unit", "list", "--help").out
     assert "containers.?name=web.image" in help_text and "!~~" in help_text and "LEN(attr)" in help_text
+
+
+def test_negated_patterns_hold_value_by_value_as_cub_reads_them(stage3: Mtx) -> None:
+    # EU runs envoy beside its trade-service image: one value fails the pattern, so cub's `!~` holds
+    where = f"Slug = 'trade-service' AND {C}.*.image !~ '^envoy'"
+    assert spaces(stage3, where) == ["traderx-prod-asia", "traderx-prod-eu", "traderx-prod-us"]
+    assert spaces(stage3, f"Slug = 'trade-service' AND {C}.*.image !~~ 'envoy%'") == spaces(stage3, where)
+    # mtx's NOT holds only where no value matches
+    assert spaces(stage3, f"Slug = 'trade-service' AND NOT {C}.*.image ~ '^envoy'") == [
+        "traderx-prod-asia",
+        "traderx-prod-us",
+    ]
+
+
+def test_image_accessors_and_bound_path_segments(stage3: Mtx) -> None:
+    assert spaces(stage3, f"{C}.?name=proxy.image#reference = ':1.30'") == ["traderx-prod-eu"]
+    assert spaces(stage3, f"{C}.*.image#uri = 'envoy'") == ["traderx-prod-eu"]
+    assert spaces(stage3, f"{C}.*?name:container-name.image#uri IN ('envoy', 'nothing')") == ["traderx-prod-eu"]
+    assert spaces(stage3, f"{C}.?name:container-name=proxy.image = 'envoy:1.30'") == ["traderx-prod-eu"]
+    assert spaces(stage3, f"{C}.?name=@0.image = 'envoy:1.30'") == ["traderx-prod-eu"]
+    assert spaces(stage3, "metadata.annotations.@confighub~1com/owner:key = 'asia-team'") == ["traderx-prod-asia"]
+    assert spaces(stage3, "metadata.annotations.\"confighub.com/owner\" = 'asia-team'") == ["traderx-prod-asia"]
+
+
+def test_an_unknown_accessor_is_refused_with_its_column(stage3: Mtx) -> None:
+    result = stage3("unit", "list", "--space", "*", "--where", f"{C}.*.image#tag = 'x'", ok=False)
+    assert result.code != 0
+    assert "expected an accessor (uri, reference) after '#'" in result.err

@@ -19,6 +19,7 @@ from mtx_gitops.adapters.clustererrors import classify, is_status
 from mtx_gitops.errors import ClusterError
 
 FIELD_MANAGER = "mtx"
+IN_CLUSTER_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 Object = dict[str, Any]
 
 
@@ -39,6 +40,25 @@ class Cluster:
         except Exception as exc:
             raise ClusterError(f"kubeconfig {path}: {exc}", transient=False) from None
         return cls(api_client, name=f"{path}{f'#{context}' if context else ''}", timeout=timeout)
+
+    @classmethod
+    def in_cluster(cls, account_dir: str | None = None, *, timeout: float = 15.0) -> Cluster:
+        """The API server of the pod this runs in, as its service account (token and CA in `account_dir`).
+
+        `KUBERNETES_SERVICE_HOST`/`_PORT` name the server; the token file is read again as it rotates.
+        """
+        from kubernetes import client
+        from kubernetes.config import incluster_config
+
+        directory = account_dir or IN_CLUSTER_ACCOUNT_DIR
+        configuration = client.Configuration()
+        try:
+            incluster_config.InClusterConfigLoader(  # type: ignore[no-untyped-call]
+                token_filename=f"{directory}/token", cert_filename=f"{directory}/ca.crt"
+            ).load_and_set(configuration)
+        except Exception as exc:
+            raise ClusterError(f"in-cluster configuration ({directory}): {exc}", transient=False) from None
+        return cls(client.ApiClient(configuration), name=f"in-cluster {configuration.host}", timeout=timeout)
 
     def close(self) -> None:
         """Release the connection pool."""

@@ -1,9 +1,8 @@
-"""`mtx render`, `mtx apply`, `mtx status` and `mtx worker`: delivery of spaces to their targets."""
+"""`mtx render`, `mtx apply` and `mtx status`: delivery of spaces to their targets (the worker: `worker.py`)."""
 
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,19 +18,36 @@ def register(root: typer.Typer) -> None:
     root.command("render")(render)
     root.command("apply")(apply)
     root.command("status")(status)
-    root.command("worker")(worker)
 
 
 def render(
     ctx: typer.Context,
     space: SpaceGlob = "*",
     out: Annotated[Path | None, typer.Option("--out", help="Write one file per unit under DIR/<space>/.")] = None,
+    deliver: Annotated[
+        bool, typer.Option("--deliver", help="Commit/write to the spaces' git-branch and directory targets.")
+    ] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="With --deliver: delete files of units that left git.")
+    ] = False,
 ) -> None:
-    """The exact manifests a worker would apply (namespace, labels, commit annotation filled in)."""
-    from mtx_gitops.delivery.commands import render_spaces
+    """The exact manifests a worker would apply (namespace, labels, commit annotation filled in).
+
+    With --deliver, the rendering goes to every matching space's git-branch or directory target
+    (one commit per space on its branch), as `mtx apply` and the worker deliver it; clusters are left out.
+    """
+    from mtx_gitops.delivery.commands import apply_spaces, render_spaces
 
     g = get_globals(ctx)
     repo = g.open_repo()
+    if deliver:
+        kinds = ("directory", "git-branch")
+        snapshot = repo.snapshot(g.branch or "HEAD")
+        results = apply_spaces(
+            repo, snapshot, space_glob=space, prune=prune, allow_empty=False, dry_run=g.dry_run, kinds=kinds
+        )
+        emit(ctx, results, table=lambda: _print_apply(results))
+        return
     plans, mirror = render_spaces(repo, repo.snapshot(g.branch or "HEAD"), space_glob=space, out=out, dry_run=g.dry_run)
     objects = [obj for plan in plans for obj in plan.objects]
     if out is not None:
@@ -123,46 +139,8 @@ def status(ctx: typer.Context, space: SpaceGlob = "*") -> None:
     emit(ctx, report.rows, table=draw)
 
 
-def worker(
-    ctx: typer.Context,
-    interval: Annotated[float, typer.Option("--interval", help="Seconds between looks at the branch.")] = 30.0,
-    once: Annotated[bool, typer.Option("--once", help="Deliver the branch tip once and exit.")] = False,
-    prune: Annotated[bool, typer.Option("--prune", help="Also delete objects whose units left git.")] = False,
-    lease_target: Annotated[str | None, typer.Option(help="Target whose cluster holds the leader Lease.")] = None,
-    lease_namespace: Annotated[str, typer.Option(help="Namespace of the leader Lease.")] = "default",
-    identity: Annotated[str | None, typer.Option(help="This worker's name in the Lease (default host-pid).")] = None,
-) -> None:
-    """Keep every space with a target applied from --repo URL|PATH --branch B (SIGTERM: finish, exit 0).
-
-    With --dry-run it reports what each new commit would write, apply or prune, and changes nothing.
-    """
-    from mtx_gitops.delivery.commands import worker as run
-
-    g = get_globals(ctx)
-    location = g.repo or str(g.open_repo().root)
-    code = run(
-        location=location,
-        branch=g.branch,
-        interval=interval,
-        once=once,
-        prune=prune,
-        dry_run=g.dry_run,
-        lease_target=lease_target,
-        lease_namespace=lease_namespace,
-        identity=identity,
-        log=_log_line,
-    )
-    raise typer.Exit(code)
-
-
 def _progress(line: str) -> None:
     typer.echo(line, err=True)
-
-
-def _log_line(line: str) -> None:
-    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    sys.stdout.write(f"{stamp} {line}\n")
-    sys.stdout.flush()
 
 
 def _status_cells(row: dict[str, Any]) -> dict[str, str]:
@@ -197,6 +175,9 @@ def _print_apply(results: list[dict[str, Any]]) -> None:
     from mtx_gitops.cli.tables import console
 
     for result in results:
+        if "branch" in result:
+            _print_branch(result)
+            continue
         if "written" in result:
             _print_directory(result)
             continue
@@ -206,6 +187,26 @@ def _print_apply(results: list[dict[str, Any]]) -> None:
         for action in result["actions"]:
             if action["action"] != "unchanged":
                 console.print(f"  {action['action']:<9} {action['object']}", markup=False)
+
+
+def _print_branch(result: dict[str, Any]) -> None:
+    from mtx_gitops.cli.tables import console
+
+    where = f"{result['branch']} of {result['repository']}"
+    if result["delivered"]:
+        head = f"committed {result['delivered'][:12]} to {where}"
+    elif result["dry_run"] and not result["notes"][:1]:
+        head = f"would commit to {where}"
+    else:
+        head = f"no commit to {where}"
+    summary = result["summary"]
+    console.print(f"[bold]{result['space']}[/]: {head} ({summary['write']} written, {summary['delete']} deleted, "
+                  f"{summary['unchanged']} unchanged)")  # fmt: skip
+    for action, paths in (("write", result["written"]), ("delete", result["deleted"]), ("stale", result["stale"])):
+        for path in paths:
+            console.print(f"  {action:<9} {path}", markup=False)
+    for note in result["notes"]:
+        console.print(f"  note: {note}", markup=False)
 
 
 def _print_directory(result: dict[str, Any]) -> None:

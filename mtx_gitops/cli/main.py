@@ -20,6 +20,7 @@ from mtx_gitops.cli import (
     delivery,
     merge,
     revert,
+    rollout,
     run,
     space,
     tutorial,
@@ -29,6 +30,7 @@ from mtx_gitops.cli import (
     unit_refresh,
     unit_update,
     validate,
+    worker,
 )
 from mtx_gitops.cli.context import Globals, check_output, emit_error, hoist_globals, set_active
 from mtx_gitops.cli.cubargs import split_patch_flag
@@ -120,6 +122,8 @@ GROUPS = {
     "changeset": changeset.app,
     "conflicts": conflicts.app,
     "tutorial": tutorial.app,
+    "rollout": rollout.app,
+    "worker": worker.app,
 }
 
 

@@ -128,10 +128,14 @@ def delete(
     emit_write(ctx, delete_space(repo, name, force=force, recursive=recursive, **g.write_options(repo)))
 
 
-Kind = Annotated[str, typer.Option(help="kubernetes or directory.")]
+Kind = Annotated[str, typer.Option(help="kubernetes, directory or git-branch.")]
 Kubeconfig = Annotated[str | None, typer.Option(help="Kubeconfig path (may be ${ENV_VAR}).")]
 KubeContext = Annotated[str | None, typer.Option(help="Kubeconfig context.")]
-TargetPath = Annotated[str | None, typer.Option(help="Directory for rendered manifests (kind directory).")]
+TargetPath = Annotated[
+    str | None, typer.Option(help="Directory for rendered manifests (directory; in the branch for git-branch).")
+]
+Url = Annotated[str | None, typer.Option(help="git-branch: repository to commit to (default: this one).")]
+BranchPrefix = Annotated[str | None, typer.Option(help="git-branch: branch of space S is PREFIX+S (default env/).")]
 
 
 @target_app.command("create")
@@ -142,6 +146,8 @@ def target_create(
     kubeconfig: Kubeconfig = None,
     context: KubeContext = None,
     path: TargetPath = None,
+    url: Url = None,
+    branch_prefix: BranchPrefix = None,
 ) -> None:
     """Define where spaces are delivered (refuses a target that exists: see `target update`)."""
     from mtx_gitops.ops.targets import create_target
@@ -157,6 +163,8 @@ def target_create(
             kubeconfig=kubeconfig,
             context=context,
             path=path,
+            url=url,
+            branch_prefix=branch_prefix,
             branch=g.branch,
             message=g.message,
             dry_run=g.dry_run,
@@ -168,10 +176,12 @@ def target_create(
 def target_update(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Target slug.")],
-    kind: Annotated[str | None, typer.Option(help="kubernetes or directory (default: unchanged).")] = None,
+    kind: Annotated[str | None, typer.Option(help="kubernetes, directory or git-branch (default: unchanged).")] = None,
     kubeconfig: Kubeconfig = None,
     context: KubeContext = None,
     path: TargetPath = None,
+    url: Url = None,
+    branch_prefix: BranchPrefix = None,
 ) -> None:
     """Change a target: the options given replace its fields, the others stay (unless --kind changes)."""
     from mtx_gitops.ops.targets import update_target
@@ -187,6 +197,8 @@ def target_update(
             kubeconfig=kubeconfig,
             context=context,
             path=path,
+            url=url,
+            branch_prefix=branch_prefix,
             branch=g.branch,
             message=g.message,
             dry_run=g.dry_run,
@@ -212,6 +224,7 @@ def target_list(ctx: typer.Context) -> None:
                 ("KIND", "kind"),
                 ("KUBECONFIG", "kubeconfig"),
                 ("PATH", "path"),
+                ("URL", "url"),
                 ("SPACES", "spaces"),
             ],
             title="Targets",

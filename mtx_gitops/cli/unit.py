@@ -128,9 +128,14 @@ def list_(
             UpgradeNeeded Kind HeadRevisionNum CreatedAt ChangeSet.Slug, or a path:
             spec.replicas  containers[name=web].image  containers[*].image  containers[0]
             cub's: containers.*.image  containers.?name=web.image (first match)
-            containers.1.image  annotations.example~1com/key ('~1' is '.')
+            containers.1.image  annotations.example~1com/key ('~1' is '.', '~0' '~')
+            labels."app.kubernetes.io/name"  containers.?name=@1 (index)  ?name=* (all)
+            containers.*?name:param.image  annotations.@key:param (bindings: ignored)
+            containers.*.image#uri / #reference (nginx / :1.25, cub's accessors)
             containers.*.|securityContext.runAsNonRoot != true (split: an element
             without the field satisfies !=)
+    cub's !~~ !~ !~* hold for each value that fails the pattern (containers.*.image
+    !~ 'nginx' matches a unit with one non-nginx image); NOT x ~ p: no value matches.
     Strings take single quotes; a path no selected unit has is warned about.
     """
     from mtx_gitops.cli.tables import print_rows

@@ -3,14 +3,20 @@
     path    := first ( '.' segment | '[' bracket ']' )* ( '.|' rest )?
     first   := segment | '[' bracket ']'
     segment := key | digits | '*' | '?' field '=' value   (cub's spelling: index, every element, first match)
-    key     := one or more of  A-Z a-z 0-9 _ - / $ @, and ~1 for a '.' (cub's escape; or quote: ["mtx.dev/space"])
+             | '"' text '"'                               (a quoted key: labels."app.kubernetes.io/name")
+             | '*?' field [':' param] | '*@' [':' param]  (cub's wildcards that bind a parameter: every element)
+             | '@' key [':' param]                        (cub's key bound to a parameter: the key)
+    key     := one or more of  A-Z a-z 0-9 _ - / $ @, ~1 for a '.' and ~0 for a '~' (cub's escapes; or
+               brackets: ["mtx.dev/space"])
     bracket := '*' | integer | quoted | field '=' value ( ',' field '=' value )*
     quoted  := '…' | "…"                                  (a doubled quote stands for itself)
     rest    := segment ( '.' segment )*                   (cub's split path: WHERE only)
 
 A segment of digits indexes a list (`containers.1.image` is `containers[1].image`; on a map it is the
 key). `.*.` is `[*]`. `?name=main` is the first element whose `name` is `main` (cub's associative
-match; `[name=main]` is every such element); its value runs to the next '.' or blank. `a.*.|b.c`
+match; `[name=main]` is every such element); its value runs to the next '.' or blank; `?name=@1` is
+element 1 and `?name=*` every element, as in cub. Parameter names (`:param`) only matter to cub's
+function registry, and are read and dropped. `a.*.|b.c`
 splits the path: `b.c` is looked up in each element `a.*` reaches, and WHERE's `!=` holds for an
 element that lacks it (cub's meaning). Blanks are allowed inside brackets. The WHERE parser embeds
 paths by calling `read_path`.
@@ -77,18 +83,36 @@ def read_path(text: str, start: int, fail: Fail) -> tuple[tuple[Step, ...], int]
 def _read_segment(text: str, pos: int, fail: Fail, *, first: bool) -> tuple[Step, int]:
     """One dotted segment: a key (with `~1` for '.'), digits, `*` or `?field=value`."""
     if text.startswith("*", pos) and not first:
-        return Step(wildcard=True), pos + 1
+        end = pos + 1
+        if text.startswith("?", end):
+            name, end = _read_bare_key(text, end + 1)
+            if not name:
+                fail("a field name after '*?'", end)
+            end = _skip_parameter(text, end, fail)
+        elif text.startswith("@", end):
+            end = _skip_parameter(text, end + 1, fail)
+        return Step(wildcard=True), end
     if text.startswith("?", pos):
         name, end = _read_bare_key(text, pos + 1)
+        end = _skip_parameter(text, end, fail)
         if not name or not text.startswith("=", end):
             fail("field=value after '?'", end)
         stop = end + 1
         while stop < len(text) and text[stop] not in _SEGMENT_VALUE_STOP:
             stop += 1
-        if stop == end + 1:
+        value = text[end + 1 : stop]
+        if not value:
             fail("a value", stop)
-        return Step(match=((name, text[end + 1 : stop]),), first=True), stop
-    chars, end = [], pos
+        if value == "*":
+            return Step(wildcard=True), stop
+        if value.startswith("@") and _DIGITS.fullmatch(value[1:]) and len(value) <= 19:
+            return Step(index=int(value[1:])), stop
+        return Step(match=((name, value),), first=True), stop
+    if text.startswith('"', pos) and not first:
+        key, end = _read_quoted(text, pos, fail)
+        return Step(key=key), end
+    bound = text.startswith("@", pos) and pos + 1 < len(text) and text[pos + 1].isalpha()
+    chars, end = [], pos + 1 if bound else pos
     while end < len(text):
         if text[end] in _KEY_CHARS:
             chars.append(text[end])
@@ -96,11 +120,16 @@ def _read_segment(text: str, pos: int, fail: Fail, *, first: bool) -> tuple[Step
         elif text.startswith("~1", end):
             chars.append(".")
             end += 2
+        elif text.startswith("~0", end):
+            chars.append("~")
+            end += 2
         else:
             break
     if end == pos:
         fail("a field name", pos)
     key = "".join(chars)
+    if bound:
+        return Step(key=key), _skip_parameter(text, end, fail)
     if not first and _DIGITS.fullmatch(key) and len(key) <= 18:
         return Step(index=int(key)), end
     return Step(key=key), end
@@ -168,6 +197,16 @@ def _read_quoted(text: str, pos: int, fail: Fail) -> tuple[str, int]:
         return "".join(chars), end + 1
 
 
+def _skip_parameter(text: str, pos: int, fail: Fail) -> int:
+    """Past cub's `:param` (a parameter name bound to the segment), if one is there."""
+    if not text.startswith(":", pos):
+        return pos
+    name, end = _read_bare_key(text, pos + 1)
+    if not name or not name[0].isalpha():
+        fail("a parameter name after ':'", pos + 1)
+    return end
+
+
 def _read_bare_key(text: str, pos: int) -> tuple[str, int]:
     end = pos
     while end < len(text) and text[end] in _KEY_CHARS:
@@ -226,7 +265,8 @@ def format_path(steps: Iterable[Step]) -> str:
 
 
 def _is_bare(key: str) -> bool:
-    return bool(key) and all(char in _KEY_CHARS for char in key)
+    # A leading '@' reads as cub's parameter binding, so such a key is written in brackets.
+    return bool(key) and not key.startswith("@") and all(char in _KEY_CHARS for char in key)
 
 
 def _format_field(name: str) -> str:

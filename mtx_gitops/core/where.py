@@ -52,8 +52,9 @@ from mtx_gitops.core.where_ast import (
     Scalar,
     format_where,
 )
-from mtx_gitops.core.where_eval import Subject, WhereSubject, compile_where, evaluate, needs
+from mtx_gitops.core.where_eval import compile_where, evaluate, needs
 from mtx_gitops.core.where_parse import parse_where
+from mtx_gitops.core.where_subject import Subject, WhereSubject
 
 __all__ = [
     "And",

@@ -48,7 +48,12 @@ VALID_ATTRIBUTES = (
     "or a YAML path starting with a lower-case letter such as spec.replicas"
 )
 
-PATTERN_OPERATORS = frozenset({"LIKE", "ILIKE", "~", "~*"})
+# cub's embedded accessors: the parts of an image reference (`nginx:1.25` has uri `nginx`, reference `:1.25`).
+ACCESSORS = ("uri", "reference")
+
+PATTERN_OPERATORS = frozenset({"LIKE", "ILIKE", "~", "~*", "!~", "!~*", "!~~"})
+# cub's value-by-value negations: each holds for a value its pattern does not match.
+NEGATED_PATTERNS = frozenset({"!~", "!~*", "!~~"})
 KEYWORDS = frozenset({"and", "or", "not", "in", "like", "ilike", "contains", "true", "false", "null"})
 
 
@@ -62,6 +67,7 @@ class Attr:
     label: str = ""
     path: tuple[Step, ...] = ()
     length: bool = False
+    accessor: str = ""  # cub's embedded accessor after '#': `image#uri`, `image#reference`
 
 
 @dataclass(frozen=True)
@@ -163,13 +169,14 @@ def format_attr(attr: Attr) -> str:
         return attr.name + format_path((Step(key="x"), Step(key=attr.label)))[1:]
     if attr.name != PATH:
         return attr.name
+    accessor = "#" + attr.accessor if attr.accessor else ""
     key = attr.path[0].key
     if key is not None and _PLAIN_HEAD.fullmatch(key) and key.lower() not in LOWER_FIXED | KEYWORDS:
-        return format_path(attr.path)
+        return format_path(attr.path) + accessor
     # Any other head is written in brackets, which always reads as a path.
     head = format_path(attr.path[:1]) if key is None else '["' + key.replace('"', '""') + '"]'
     rest = format_path(attr.path[1:])
-    return head + ("." + rest if rest and not rest.startswith("[") else rest)
+    return head + ("." + rest if rest and not rest.startswith("[") else rest) + accessor
 
 
 def format_where(expr: Expr) -> str:

@@ -7,74 +7,19 @@ over thousands of units does no tree walking, no type dispatch and no path parsi
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any
 
 from mtx_gitops.core import where_ast as ast
 from mtx_gitops.core.kube_types import Node, TypeTable, node_at
 from mtx_gitops.core.paths import ABSENT, as_text, getter
+from mtx_gitops.core.where_subject import Subject, Values, WhereSubject, attribute_values
 from mtx_gitops.core.where_types import WrongType, typed_compare
 from mtx_gitops.errors import WhereError
 
-
-class WhereSubject(Protocol):
-    """What WHERE can see of a unit; plain attributes or properties both satisfy it."""
-
-    @property
-    def slug(self) -> str: ...
-    @property
-    def space(self) -> str: ...
-    @property
-    def labels(self) -> Mapping[str, str]: ...
-    @property
-    def space_labels(self) -> Mapping[str, str]: ...
-    @property
-    def upstream_unit(self) -> str | None: ...
-    @property
-    def upstream_space(self) -> str | None: ...
-    @property
-    def upgrade_needed(self) -> bool: ...
-    @property
-    def kinds(self) -> Sequence[str]: ...
-    @property
-    def head_revision_num(self) -> int: ...
-    @property
-    def created_at(self) -> str | None: ...
-    @property
-    def changeset(self) -> str | None: ...
-    @property
-    def documents(self) -> Sequence[Mapping[str, Any]]: ...
-    @property
-    def text(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class Subject:
-    """A plain WhereSubject; `kinds` defaults to the `kind` of each of `documents`."""
-
-    slug: str
-    space: str
-    labels: Mapping[str, str] = field(default_factory=dict)
-    space_labels: Mapping[str, str] = field(default_factory=dict)
-    upstream_unit: str | None = None
-    upstream_space: str | None = None
-    upgrade_needed: bool = False
-    kinds: Sequence[str] = ()
-    head_revision_num: int = 0
-    created_at: str | None = None
-    changeset: str | None = None
-    documents: Sequence[Mapping[str, Any]] = ()
-    text: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.kinds and self.documents:
-            kinds = tuple(str(doc["kind"]) for doc in self.documents if doc.get("kind") is not None)
-            object.__setattr__(self, "kinds", kinds)
-
+__all__ = ["Subject", "WhereSubject", "compile_where", "evaluate", "needs"]
 
 Test = Callable[[WhereSubject], bool]
-Values = Callable[[WhereSubject], Sequence[Any]]
 
 _ORDER: dict[str, Callable[[Any, Any], Any]] = {
     "=": operator.eq,
@@ -118,10 +63,11 @@ def compile_where(expr: ast.Expr, *, types: TypeTable | None = None, notes: list
     if isinstance(expr, ast.Contains):
         needle = expr.needle
         return lambda subject: needle in subject.text
-    plain_path = expr.attr.name == ast.PATH and not expr.attr.length and not any(s.split for s in expr.attr.path)
+    attr = expr.attr
+    plain_path = attr.name == ast.PATH and not attr.length and not attr.accessor and not any(s.split for s in attr.path)
     if types is not None and isinstance(expr, ast.Compare) and expr.value is not None and plain_path:
         return _typed_some(expr, types, notes)
-    values = _values(expr.attr)
+    values = attribute_values(expr.attr)
     if isinstance(expr, ast.Compare) and expr.value is None:
         # `= null` holds when no value is there (or only nulls); `!= null` when some value is.
         wanted = expr.op == "!="
@@ -202,6 +148,8 @@ def _test(node: ast.Compare | ast.In) -> Callable[[Any], bool]:
         return _listed(node)
     if node.pattern is not None:
         search = node.pattern.search
+        if node.op in ast.NEGATED_PATTERNS:
+            return lambda value: (text := _pattern_text(value)) is not None and search(text) is None
         return lambda value: (text := _pattern_text(value)) is not None and search(text) is not None
     literal, op, compare = node.value, node.op, _ORDER[node.op]
     literal_type, literal_kind = type(literal), ast.type_name(literal)
@@ -237,53 +185,6 @@ def _listed(node: ast.In) -> Callable[[Any], bool]:
             return negated
 
     return test
-
-
-def _values(attr: ast.Attr) -> Values:
-    """How to read an attribute's values from a subject: none, one, or (paths, Kind) many."""
-    if attr.length:
-        return _lengths(attr)
-    name, label = attr.name, attr.label
-    if name == ast.PATH:
-        get = getter(attr.path)
-
-        def from_documents(subject: WhereSubject) -> Sequence[Any]:
-            documents = subject.documents
-            if len(documents) == 1:
-                return get(documents[0])
-            found: list[Any] = []
-            for document in documents:
-                found.extend(get(document))
-            return found
-
-        return from_documents
-    readers: dict[str, Values] = {
-        ast.SLUG: lambda subject: (subject.slug,),
-        ast.SPACE_SLUG: lambda subject: (subject.space,),
-        ast.LABELS: lambda subject: (subject.labels.get(label),),
-        ast.SPACE_LABELS: lambda subject: (subject.space_labels.get(label),),
-        ast.UPSTREAM_UNIT: lambda subject: (subject.upstream_unit,),
-        ast.UPSTREAM_SPACE: lambda subject: (subject.upstream_space,),
-        ast.UPGRADE_NEEDED: lambda subject: (subject.upgrade_needed,),
-        ast.KIND: lambda subject: subject.kinds,
-        ast.HEAD_REVISION_NUM: lambda subject: (subject.head_revision_num,),
-        ast.CREATED_AT: lambda subject: (subject.created_at,),
-        ast.CHANGESET: lambda subject: (subject.changeset,),
-    }
-    return readers[name]
-
-
-def _lengths(attr: ast.Attr) -> Values:
-    """LEN(attr): the size of each list, map or string the attribute has (whole label maps for LEN(Labels))."""
-    if attr.name in (ast.LABELS, ast.SPACE_LABELS) and not attr.label:
-        whole = attr.name == ast.LABELS
-        return lambda subject: (len(subject.labels if whole else subject.space_labels),)
-    inner = _values(ast.Attr(attr.name, attr.text, attr.label, attr.path))
-
-    def lengths(subject: WhereSubject) -> Sequence[Any]:
-        return [len(value) for value in inner(subject) if isinstance(value, list | dict | str)]
-
-    return lengths
 
 
 def _typed(value: Any) -> tuple[Any, str]:

@@ -18,11 +18,14 @@ from mtx_gitops.core import where_ast as ast
 from mtx_gitops.core.path_syntax import Step, read_path
 from mtx_gitops.errors import WhereError
 
+_ACCESSOR = re.compile(r"[a-z]+")
 _NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 # Operator spellings and what they mean: `<>` is `!=`, `==` is `=`; cub's (PostgreSQL's) `~~` is LIKE,
-# `~*` a regex ignoring case, and `!~~ !~ !~*` are NOT of LIKE, `~` and `~*`.
-_OPERATORS = {op: op for op in ("<=", ">=", "!=", "=", "<", ">", "~", "~*")} | {"<>": "!=", "==": "=", "~~": "LIKE"}
-_NEGATED = {"!~~": "LIKE", "!~*": "~*", "!~": "~"}
+# `~*` a regex ignoring case. cub's `!~~ !~ !~*` hold for each value that does not match (as cub reads
+# them, value by value: a unit with one container image that fails the pattern matches), while mtx's
+# `NOT x LIKE p` holds when no value matches.
+_OPERATORS = {op: op for op in ("<=", ">=", "!=", "=", "<", ">", "~", "~*", "!~", "!~*", "!~~")}
+_OPERATORS |= {"<>": "!=", "==": "=", "~~": "LIKE"}
 _SINGLE = {"slug": ast.SLUG, "upgradeneeded": ast.UPGRADE_NEEDED, "kind": ast.KIND}
 _SINGLE |= {"headrevisionnum": ast.HEAD_REVISION_NUM, "data": ast.DATA, "createdat": ast.CREATED_AT}
 _WITH_SLUG = {"space": ast.SPACE_SLUG, "upstreamunit": ast.UPSTREAM_UNIT, "upstreamspace": ast.UPSTREAM_SPACE}
@@ -39,6 +42,7 @@ class _Token:
     pos: int
     text: str = ""
     value: Any = None
+    accessor: str = ""
 
 
 @functools.lru_cache(maxsize=256)
@@ -81,10 +85,7 @@ class _Parser:
             return _Token(char, pos, char)
         if char == "'":
             return self._string(pos)
-        if text[pos : pos + 3] in _NEGATED or text[pos : pos + 2] in _NEGATED:
-            op = text[pos : pos + 3] if text[pos : pos + 3] in _NEGATED else text[pos : pos + 2]
-            return _Token("op", pos, op, op)
-        for op in (text[pos : pos + 2], char):
+        for op in (text[pos : pos + 3], text[pos : pos + 2], char):
             if op in _OPERATORS:
                 return _Token("op", pos, op, _OPERATORS[op])
         number = _NUMBER.match(text, pos)
@@ -95,6 +96,12 @@ class _Parser:
             word = text[pos:end]
             if word.isalpha() and word.lower() in ast.KEYWORDS:
                 return _Token("keyword", pos, word, word.upper())
+            if text.startswith("#", end):
+                accessor = _ACCESSOR.match(text, end + 1)
+                name = accessor.group() if accessor else ""
+                if name not in ast.ACCESSORS:
+                    self.fail(f"expected an accessor ({', '.join(ast.ACCESSORS)}) after '#'", end + 1)
+                return _Token("word", pos, text[pos : end + 1 + len(name)], steps, name)
             return _Token("word", pos, word, steps)
         if char == '"':
             self.fail("unexpected '\"' (strings take single quotes)", pos)
@@ -228,8 +235,6 @@ class _Parser:
             self.fail("expected IN, LIKE or ILIKE after NOT", op.pos)
         if op.kind == "keyword" and op.value in ("LIKE", "ILIKE"):
             op = _Token("op", op.pos, op.text, op.value)
-        if op.kind == "op" and op.value in _NEGATED:
-            op, negated = _Token("op", op.pos, op.text, _NEGATED[op.value]), True
         if op.kind != "op":
             self.fail("expected an operator (= != < > <= >= LIKE ILIKE ~ IN NOT IN)", op.pos)
         value, at = self.value()
@@ -240,6 +245,8 @@ class _Parser:
     def attribute(self, token: _Token) -> ast.Attr:
         steps: tuple[Step, ...] = token.value
         head = steps[0].key
+        if token.accessor:
+            return ast.Attr(ast.PATH, token.text, path=steps, accessor=token.accessor)
         if self.data or token.text.startswith("[") or head is None:
             return ast.Attr(ast.PATH, token.text, path=steps)
         if not head[0].isupper() and head.lower() not in ast.LOWER_FIXED:
@@ -292,11 +299,11 @@ class _Parser:
     def pattern(self, op: str, value: ast.Scalar, at: int) -> re.Pattern[str] | None:
         if op not in ast.PATTERN_OPERATORS or not isinstance(value, str):
             return None
-        if op not in ("~", "~*"):
+        if op not in ("~", "~*", "!~", "!~*"):
             flags = re.DOTALL | (re.IGNORECASE if op == "ILIKE" else 0)
             return re.compile(_like_regex(value), flags)
         try:
-            return re.compile(value, re.IGNORECASE if op == "~*" else 0)
+            return re.compile(value, re.IGNORECASE if op in ("~*", "!~*") else 0)
         except (re.error, OverflowError, RecursionError, ValueError) as error:
             self.fail(f"invalid regular expression {ast.format_value(value)} ({error})", at)
 

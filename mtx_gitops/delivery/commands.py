@@ -1,16 +1,11 @@
-"""The delivery use cases behind `mtx render`, `apply`, `status` and `worker`, over plain results.
+"""The delivery use cases behind `mtx render`, `apply` and `status`, over plain results (the worker: `process.py`).
 
 Clusters are opened lazily, one per target, so commands that need none never load `kubernetes`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import signal
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +16,6 @@ from mtx_gitops.errors import UserError
 
 if TYPE_CHECKING:
     from mtx_gitops.adapters.cluster import Cluster
-    from mtx_gitops.delivery.source import CommitSource
     from mtx_gitops.delivery.wait import Waiting
     from mtx_gitops.store import Repo, Snapshot
 
@@ -31,14 +25,18 @@ Object = dict[str, Any]
 class ClusterPool:
     """One cluster adapter per kubernetes target, opened on first use."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, account_dir: str | None = None) -> None:
         self._clusters: dict[Target, Cluster] = {}
+        self.account_dir = account_dir  # where an in-cluster target's token and CA are (default: the pod's)
 
     def __call__(self, target: Target) -> Cluster:
         if target not in self._clusters:
             from mtx_gitops.adapters.cluster import Cluster
 
-            self._clusters[target] = Cluster.from_kubeconfig(target.kubeconfig or "", target.context)
+            if target.in_cluster:
+                self._clusters[target] = Cluster.in_cluster(self.account_dir)
+            else:
+                self._clusters[target] = Cluster.from_kubeconfig(target.kubeconfig or "", target.context)
         return self._clusters[target]
 
     def close(self) -> None:
@@ -72,11 +70,13 @@ def apply_spaces(
     dry_run: bool,
     wait: Waiting | None = None,
     log: Callable[[str], None] | None = None,
+    kinds: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Deliver each matching space to its target; one result per space (a cluster or a directory report).
+    """Deliver each matching space to its target; one result per space (a cluster, directory or branch report).
 
     A glob skips spaces without a target (config-only environments); a space named alone must have one.
-    `wait` says how apply waves (and, with `after_last`, the whole space) wait for health.
+    `wait` says how apply waves (and, with `after_last`, the whole space) wait for health. With `kinds`,
+    only targets of those kinds are delivered to (`mtx render --deliver`: no cluster).
     """
     everything = plan_commit(snapshot, base=repo.root)
     wanted = set(snapshot.match_spaces(space_glob))
@@ -84,7 +84,7 @@ def apply_spaces(
     untargeted = [plan.space for plan in chosen if plan.target is None]
     if untargeted and not any(ch in space_glob for ch in "*?["):
         raise UserError(f"space {untargeted[0]} has no target; set one with `mtx space update --target`")
-    chosen = [plan for plan in chosen if plan.target is not None]
+    chosen = [plan for plan in chosen if plan.target is not None and (kinds is None or plan.target.kind in kinds)]
     pool = ClusterPool()
     results = []
     try:
@@ -102,11 +102,18 @@ def apply_spaces(
             )
             result = outcome.as_json()
             if wait is not None and wait.after_last and "notes" in result:
-                result["notes"].append(f"{plan.space}: a directory target has no health to wait for")
+                result["notes"].append(f"{plan.space}: a {outcome_kind(outcome)} target has no health to wait for")
             results.append(result)
     finally:
         pool.close()
     return results
+
+
+def outcome_kind(outcome: object) -> str:
+    """The kind of target a delivery report is of."""
+    from mtx_gitops.delivery.gitbranch import BranchReport
+
+    return "git-branch" if isinstance(outcome, BranchReport) else "directory"
 
 
 @dataclass(frozen=True)
@@ -124,12 +131,15 @@ def status_spaces(repo: Repo, snapshot: Snapshot, *, space_glob: str) -> StatusR
     plans = plan_commit(snapshot, spaces=snapshot.match_spaces(space_glob), base=repo.root)
     pool = ClusterPool()
     rows: list[dict[str, Any]] = []
+    branch_spaces: list[str] = []
     try:
         for plan in plans:
             if plan.target is None:
                 continue
             if plan.target.kind == "directory":
                 rows += directory_status(plan.objects, Path(plan.target.path or "."), space=plan.space)
+            elif plan.target.kind == "git-branch":
+                branch_spaces.append(f"{plan.space} ({plan.target.branch_prefix}{plan.space})")
             else:
                 rows += space_status(pool(plan.target), plan.objects)
     finally:
@@ -137,6 +147,10 @@ def status_spaces(repo: Repo, snapshot: Snapshot, *, space_glob: str) -> StatusR
     notes = _untargeted_note([plan.space for plan in plans if plan.target is None])
     drifted = sorted({row["refresh"] for row in rows if row.get("refresh")})
     notes += [f"drifted: keep the live values with `{command}` (the next apply reverts them)" for command in drifted]
+    if branch_spaces:
+        notes.append(
+            f"delivered to a branch, synced by its own engine (no live objects to read): {', '.join(branch_spaces)}"
+        )
     return StatusReport(rows, notes)
 
 
@@ -145,95 +159,3 @@ def _untargeted_note(spaces: Sequence[str]) -> list[str]:
         return []
     shown = ", ".join(spaces[:5]) + (f" and {len(spaces) - 5} more" if len(spaces) > 5 else "")
     return [f"no target, nothing delivered: {shown} (give a space one with `mtx space update S --target T`)"]
-
-
-def worker(
-    *,
-    location: str,
-    branch: str | None,
-    interval: float,
-    once: bool,
-    prune: bool,
-    dry_run: bool = False,
-    lease_target: str | None,
-    lease_namespace: str,
-    identity: str | None,
-    log: Callable[[str], None],
-) -> int:
-    """Run the worker until SIGTERM/SIGINT (which let the current apply finish), or once.
-
-    With `dry_run` it only reports what it would deliver, and takes no part in the leader election.
-    """
-    import socket  # only the worker needs it
-
-    from mtx_gitops.delivery.lease import LeaderLease
-    from mtx_gitops.delivery.source import CommitSource
-    from mtx_gitops.delivery.worker import run_worker
-
-    source = CommitSource(location, branch=branch or _default_branch(location))
-    pool = ClusterPool()
-    lease = None
-    target = _lease_target(source, lease_target)
-    if target is not None and not once and not dry_run:
-        lease = LeaderLease(
-            pool(target),
-            name=f"mtx-worker-{_digest(str(source.root) if source.is_local else location, source.branch)}",
-            namespace=lease_namespace,
-            identity=identity or f"{socket.gethostname()}-{os.getpid()}",
-        )
-    stop = threading.Event()
-    try:
-        with _stop_on_signals(stop):
-            return run_worker(
-                source=source,
-                interval=interval,
-                once=once,
-                cluster_for_target=pool,
-                lease=lease,
-                prune=prune,
-                dry_run=dry_run,
-                stop=stop,
-                log=log,
-            )
-    finally:
-        pool.close()
-
-
-def _lease_target(source: CommitSource, name: str | None) -> Target | None:
-    """The target whose cluster holds the election Lease: the named one, else the first in use."""
-    snapshot = source.latest()
-    targets = snapshot.targets()
-    if name is not None:
-        if name not in targets:
-            raise UserError(f"--lease-target {name!r} is not a target in mtx.yaml")
-        return Target.from_config(name, targets[name], base=source.base)
-    used = sorted({space.target for space in snapshot.spaces() if space.target in targets})
-    for candidate in used:
-        if targets[candidate].get("kind") == "kubernetes":
-            return Target.from_config(candidate, targets[candidate], base=source.base)
-    return None
-
-
-def _default_branch(location: str) -> str:
-    from mtx_gitops.adapters.gitrepo import Git
-
-    local = Path(location).expanduser()
-    return (Git(local).current_branch() if local.is_dir() else None) or "main"
-
-
-def _digest(location: str, branch: str) -> str:
-    return hashlib.sha256(f"{location}#{branch}".encode()).hexdigest()[:12]
-
-
-@contextmanager
-def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    signals: Sequence[signal.Signals] = (signal.SIGTERM, signal.SIGINT)
-    previous = {sig: signal.signal(sig, lambda _sig, _frame: stop.set()) for sig in signals}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)

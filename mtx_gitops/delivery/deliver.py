@@ -7,19 +7,21 @@ whole commits. Shared by `mtx render/apply/status` and the worker.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mtx_gitops.core.model import document_identity
 from mtx_gitops.delivery.directory import DirectoryReport, deliver_directory
+from mtx_gitops.delivery.gitbranch import BranchReport
 from mtx_gitops.delivery.render import object_name, render_space
-from mtx_gitops.errors import NotFoundError, UserError
+from mtx_gitops.errors import MtxError, NotFoundError, UserError
 
 if TYPE_CHECKING:
     from mtx_gitops.adapters.cluster import Cluster
     from mtx_gitops.delivery.apply import ApplyReport
+    from mtx_gitops.delivery.authority import Authority
     from mtx_gitops.delivery.wait import Waiting
     from mtx_gitops.store import Snapshot
 
@@ -28,24 +30,47 @@ Object = dict[str, Any]
 
 @dataclass(frozen=True)
 class Target:
-    """Where a space is delivered: a Kubernetes cluster or a directory of rendered manifests."""
+    """Where a space is delivered: a Kubernetes cluster, a directory, or a branch of rendered manifests.
+
+    A git-branch target's `url` is None for the config repository itself (read in place).
+    """
 
     name: str
     kind: str
     kubeconfig: str | None = None
     context: str | None = None
     path: str | None = None
+    in_cluster: bool = False  # the service account of the pod the worker runs in (never from git)
+    url: str | None = None
+    branch_prefix: str = "env/"
+
+    @property
+    def has_health(self) -> bool:
+        """Whether objects delivered here have a live status to read (only a cluster's do)."""
+        return self.kind == "kubernetes"
 
     @staticmethod
-    def from_config(name: str, data: dict[str, Any], *, base: Path) -> Target:
-        """A target from its mtx.yaml entry; `${VAR}` and relative paths resolve against `base`."""
+    def from_config(name: str, data: dict[str, Any], *, base: Path, origin: str | None = None) -> Target:
+        """A target from its mtx.yaml entry; `${VAR}` and relative paths resolve against `base`.
+
+        `origin` is the URL the config repository was read from, when it is not a local checkout:
+        a git-branch target without a URL commits there.
+        """
         kind = str(data.get("kind", ""))
         if kind == "kubernetes" and data.get("kubeconfig"):
             kubeconfig = str(base / os.path.expanduser(os.path.expandvars(str(data["kubeconfig"]))))
             return Target(name, kind, kubeconfig=kubeconfig, context=data.get("context"))
         if kind == "directory" and data.get("path"):
             return Target(name, kind, path=str(base / os.path.expandvars(str(data["path"]))))
-        raise UserError(f"target {name!r} in mtx.yaml: needs kind kubernetes + kubeconfig, or directory + path")
+        if kind == "git-branch":
+            url = os.path.expandvars(str(data["url"])) if data.get("url") else origin
+            if url and "://" not in url and ":" not in url.split("/", 1)[0]:
+                url = str(base / os.path.expanduser(url))  # a local path, relative to the repository
+            prefix = "env/" if data.get("branchPrefix") is None else str(data["branchPrefix"])
+            return Target(name, kind, path=str(data.get("path") or ""), url=url, branch_prefix=prefix)
+        raise UserError(
+            f"target {name!r} in mtx.yaml: needs kind kubernetes + kubeconfig, directory + path, or git-branch"
+        )
 
 
 @dataclass(frozen=True)
@@ -57,8 +82,21 @@ class SpacePlan:
     objects: list[Object]
 
 
-def plan_commit(snapshot: Snapshot, *, spaces: Sequence[str] | None = None, base: Path) -> list[SpacePlan]:
-    """Render `spaces` (default: every space) of a snapshot, each with its target (None if it has none)."""
+def plan_commit(
+    snapshot: Snapshot,
+    *,
+    spaces: Sequence[str] | None = None,
+    base: Path,
+    authority: Authority | None = None,
+    serve: Collection[str] | None = None,
+    origin: str | None = None,
+) -> list[SpacePlan]:
+    """Render `spaces` (default: every space) of a snapshot, each with its target (None if it has none).
+
+    With an `authority`, targets resolve as it allows: a refused target of a space in `serve` (default:
+    all) refuses the whole commit; the target of any other space becomes one that matches none.
+    `origin`: the URL the snapshot was fetched from, if any (see `Target.from_config`).
+    """
     targets = snapshot.targets()
     names = snapshot.space_names() if spaces is None else list(spaces)
     for name in names:
@@ -72,9 +110,23 @@ def plan_commit(snapshot: Snapshot, *, spaces: Sequence[str] | None = None, base
         if space.target:
             if space.target not in targets:
                 raise NotFoundError(f"space {name}: target {space.target!r} is not defined in mtx.yaml")
-            target = Target.from_config(space.target, targets[space.target], base=base)
+            target = _resolve(space.target, targets[space.target], base=base, authority=authority,
+                              strict=serve is None or name in serve, origin=origin)  # fmt: skip
         plans.append(SpacePlan(name, target, render_snapshot_space(snapshot, name)))
     return plans
+
+
+def _resolve(
+    name: str, data: dict[str, Any], *, base: Path, authority: Authority | None, strict: bool, origin: str | None
+) -> Target:
+    if authority is None:
+        return Target.from_config(name, data, base=base, origin=origin)
+    try:
+        return authority.resolve(name, data, base=base, origin=origin)
+    except MtxError:
+        if strict:
+            raise
+        return Target(name, "unserved")  # another worker's: only compared, never delivered to
 
 
 def render_snapshot_space(snapshot: Snapshot, name: str) -> list[Object]:
@@ -106,7 +158,7 @@ def deliver_space(
     dry_run: bool = False,
     wait: Waiting | None = None,
     log: Callable[[str], None] | None = None,
-) -> ApplyReport | DirectoryReport:
+) -> ApplyReport | DirectoryReport | BranchReport:
     """Apply one space to its cluster, or write it to its directory; previous versions come from git.
 
     Both kinds of target follow one rule: what left git is deleted only with `prune`, which refuses
@@ -132,6 +184,8 @@ def deliver_space(
         for path in report.deleted:
             say(f"{plan.space}: {deleted} {path}")
         return report
+    if plan.target.kind == "git-branch":
+        return _deliver_branch(plan, snapshot=snapshot, prune=prune, allow_empty=allow_empty, dry_run=dry_run, say=say)
     from mtx_gitops.delivery.apply import apply_objects  # not loaded by `mtx render`
 
     applied = apply_objects(
@@ -152,6 +206,35 @@ def deliver_space(
                 verb = "create" if action.action == "namespace" else action.action
                 say(f"{plan.space}: would {verb} {object_name(action.object)}")
     return applied
+
+
+def _deliver_branch(
+    plan: SpacePlan, *, snapshot: Snapshot, prune: bool, allow_empty: bool, dry_run: bool, say: Callable[[str], None]
+) -> BranchReport:
+    from mtx_gitops.adapters.gitbranch import BranchRepo
+    from mtx_gitops.delivery.gitbranch import branch_path, deliver_branch
+
+    assert plan.target is not None
+    url = plan.target.url
+    store = BranchRepo(url=url) if url else BranchRepo(local=snapshot.repo.root)
+    report = deliver_branch(
+        plan.objects,
+        store,
+        branch=f"{plan.target.branch_prefix}{plan.space}",
+        path=branch_path(plan.target.path or ""),
+        space=plan.space,
+        commit=snapshot.commit or "",
+        source=snapshot.repo.git,
+        prune=prune,
+        allow_empty=allow_empty,
+        dry_run=dry_run,
+    )
+    if report.delivered:
+        say(f"{plan.space}: committed {report.delivered[:12]} to {report.branch} of {report.location}")
+    elif dry_run and not report.skipped:
+        wrote, deleted = len(report.written), len(report.deleted)
+        say(f"{plan.space}: would commit {wrote} written, {deleted} deleted file(s) to {report.branch}")
+    return report
 
 
 def _render_at(snapshot: Snapshot, commit: str, space: str) -> list[Object]:

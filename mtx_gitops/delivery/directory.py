@@ -177,11 +177,21 @@ def stale_files(space_dir: Path, present: dict[str, bool], *, wanted: Collection
 
 def read_space_file(path: Path, *, space: str) -> list[Object] | None:
     """The documents of a file mtx wrote for `space`; None if it is absent, unreadable or not the space's."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return space_documents(data, source=str(path), space=space)
+
+
+def space_documents(data: bytes, *, source: str, space: str) -> list[Object] | None:
+    """The documents of a file's text when mtx wrote it for `space` (each carries the space's inventory
+    label); None when it is unreadable or not the space's."""
     from mtx_gitops.yaml import load_documents
 
     try:
-        documents = load_documents(path.read_bytes(), source=str(path))
-    except (OSError, MtxError):
+        documents = load_documents(data, source=source)
+    except MtxError:
         return None
     ours = bool(documents) and all(
         isinstance(doc, dict) and ((doc.get("metadata") or {}).get("labels") or {}).get(LABEL_INVENTORY) == space

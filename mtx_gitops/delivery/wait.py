@@ -52,24 +52,39 @@ def wait_for_health(
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
     """Return once `objects` pass the gate; raise `UnhealthyError` naming the objects when they fail it."""
+    wait_for_health_on([(cluster, objects)], waiting=waiting, what=what, log=log, clock=clock, sleep=sleep)
+
+
+def wait_for_health_on(
+    groups: Sequence[tuple[Cluster, Sequence[Object]]],
+    *,
+    waiting: Waiting,
+    what: str,
+    log: Callable[[str], None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """`wait_for_health` for objects on several clusters at once, through one gate (a rollout's wave)."""
     say = log or (lambda _line: None)
     gate = Gate(clock(), waiting.timeout, waiting.soak)
     shown: tuple[str, ...] = ()
+    count = sum(len(objects) for _cluster, objects in groups)
     while True:
-        lives = live_objects(cluster, objects)
-        now = datetime.now(UTC)
-        healths = {
-            object_name(obj): _health(obj, lives.get(document_identity(obj)), now=now, waiting=waiting)
-            for obj in objects
-        }
+        healths: dict[str, Health] = {}
+        for cluster, objects in groups:
+            lives = live_objects(cluster, objects)
+            now = datetime.now(UTC)
+            for obj in objects:
+                healths[object_name(obj)] = _health(obj, lives.get(document_identity(obj)), now=now, waiting=waiting)
         verdict = gate.observe(clock(), healths)
         if verdict.outcome == PASS:
-            say(f"{what}: {len(objects)} object(s) Healthy")
+            say(f"{what}: {count} object(s) Healthy")
             return
         if verdict.outcome == FAIL:
             raise unhealthy(what, verdict)
         summary = tuple(f"{name} {health.status}" for name, health in verdict.blocking[:3]) or (verdict.reason,)
-        if summary != shown:
+        soaking = bool(shown) and all(line.startswith("soaking") for line in (*shown, *summary))
+        if summary != shown and not soaking:
             say(f"{what}: waiting: {', '.join(summary)}")
             shown = summary
         sleep(waiting.poll)

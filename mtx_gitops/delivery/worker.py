@@ -13,16 +13,19 @@ import contextlib
 import gc
 import math
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mtx_gitops.delivery.deliver import Target, deliver_space, plan_commit
 from mtx_gitops.delivery.directory import DirectoryReport
+from mtx_gitops.delivery.gitbranch import BranchReport
 from mtx_gitops.errors import ClusterError, GitError, MtxError
 
 if TYPE_CHECKING:
     from mtx_gitops.adapters.cluster import Cluster
+    from mtx_gitops.delivery.authority import Authority
     from mtx_gitops.delivery.lease import LeaderLease
     from mtx_gitops.delivery.source import CommitSource
 
@@ -38,6 +41,8 @@ class WorkerState:
     attempts: int = 0  # consecutive transient failures
     leader: bool = False
     log: list[str] = field(default_factory=list)
+    passes: int = 0  # loop passes finished (as leader or follower), for /readyz
+    beat: float = field(default_factory=time.monotonic)  # when the loop last turned, for /healthz
 
 
 def run_worker(
@@ -55,13 +60,16 @@ def run_worker(
     backoff: float = 1.0,
     max_backoff: float = 30.0,
     state: WorkerState | None = None,
+    authority: Authority | None = None,
+    spaces: str = "*",
 ) -> int:
     """Loop until stopped, or until one commit is delivered with `once`; returns the exit code.
 
     Transient failures are retried after `backoff` seconds, doubling up to `max_backoff` (with
     `once`, at most ONCE_ATTEMPTS times). `sleep` defaults to waiting on `stop`, so a stop request
     cuts a wait short. With `dry_run`, each new commit is only reported (what would be written,
-    applied or pruned) and nothing is changed.
+    applied or pruned) and nothing is changed. Only spaces matching the glob `spaces` are delivered, to
+    targets as `authority` resolves them (None: as mtx.yaml says); a refused target refuses the commit.
     """
     # `mtx` turns the cyclic collector off for short commands; a worker runs for days.
     gc.enable()
@@ -80,14 +88,24 @@ def run_worker(
             if stop.is_set():
                 return
             pause(seconds / steps)
+            state.beat = time.monotonic()
             if lease is not None and state.leader:
                 _renew(lease, state, say)
 
     while not stop.is_set():
         # A stop request is only looked at between passes: a commit is applied whole or not at all.
         error = _one_pass(
-            source, state, cluster_for_target=cluster_for_target, lease=lease, prune=prune, dry_run=dry_run, say=say
+            source,
+            state,
+            cluster_for_target=cluster_for_target,
+            lease=lease,
+            prune=prune,
+            dry_run=dry_run,
+            say=say,
+            authority=authority,
+            spaces=spaces,
         )
+        state.passes, state.beat = state.passes + 1, time.monotonic()
         if error is None or not state.attempts:
             if once:
                 return 0 if error is None else 1
@@ -117,6 +135,8 @@ def _one_pass(
     prune: bool,
     dry_run: bool,
     say: Callable[[str], None],
+    authority: Authority | None,
+    spaces: str,
 ) -> MtxError | None:
     """One fetch-render-apply round over a whole commit; the error if it failed, else None."""
     commit: str | None = None
@@ -127,24 +147,26 @@ def _one_pass(
         commit = snapshot.commit
         if commit == state.failed or (dry_run and commit == state.applied):
             return None  # (a dry run has nothing to re-check until the tip moves)
-        plans = plan_commit(snapshot, base=source.base)
+        served = set(snapshot.match_spaces(spaces))
+        origin = None if source.is_local else source.location
+        plans = plan_commit(snapshot, base=source.base, authority=authority, serve=served, origin=origin)
+        delivered = [plan for plan in plans if plan.target is not None and plan.space in served]
         notes: list[str] = []
-        for plan in plans:
-            if plan.target is not None:
-                report = deliver_space(
-                    plan,
-                    snapshot=snapshot,
-                    plans=plans,
-                    prune=prune,
-                    dry_run=dry_run,
-                    log=say,
-                    cluster_for_target=cluster_for_target,
-                )
-                notes += report.notes if isinstance(report, DirectoryReport) else []
+        for plan in delivered:
+            report = deliver_space(
+                plan,
+                snapshot=snapshot,
+                plans=plans,
+                prune=prune,
+                dry_run=dry_run,
+                log=say,
+                cluster_for_target=cluster_for_target,
+            )
+            notes += report.notes if isinstance(report, DirectoryReport | BranchReport) else []
         if state.applied != commit:
             for note in notes:
                 say(note)
-            targeted = sum(1 for plan in plans if plan.target is not None)
+            targeted = len(delivered)
             verb = "would apply" if dry_run else "applied"
             say(f"{verb} {snapshot.short}: {targeted} space(s) with a target")
         state.applied, state.attempts = commit, 0

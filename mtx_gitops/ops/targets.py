@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mtx_gitops import yaml
 from mtx_gitops.core.model import CONFIG_FILE
-from mtx_gitops.core.slug import check_slug
+from mtx_gitops.core.slug import check_branch, check_slug
 from mtx_gitops.errors import AlreadyExistsError, NotFoundError, UserError
 from mtx_gitops.store import Repo, Snapshot
 from mtx_gitops.transaction import Plan, WriteResult, write
 
-TARGET_KINDS = ("kubernetes", "directory")
+TARGET_KINDS = ("kubernetes", "directory", "git-branch")
 
 
 def create_target(
@@ -23,13 +23,15 @@ def create_target(
     kubeconfig: str | None = None,
     context: str | None = None,
     path: str | None = None,
+    url: str | None = None,
+    branch_prefix: str | None = None,
     branch: str | None = None,
     message: str | None = None,
     dry_run: bool = False,
 ) -> WriteResult:
     """Add a delivery target to mtx.yaml; refuses a name that is defined already."""
     check_slug(name, what="target name")
-    target = target_spec(kind, kubeconfig=kubeconfig, context=context, path=path)
+    target = target_spec(kind, kubeconfig=kubeconfig, context=context, path=path, url=url, branch_prefix=branch_prefix)
 
     def build(snap: Snapshot) -> Plan:
         if name in snap.targets():
@@ -48,14 +50,16 @@ def update_target(
     kubeconfig: str | None = None,
     context: str | None = None,
     path: str | None = None,
+    url: str | None = None,
+    branch_prefix: str | None = None,
     branch: str | None = None,
     message: str | None = None,
     dry_run: bool = False,
 ) -> WriteResult:
     """Change a target: the options given replace its fields; the others are kept while the kind stays."""
     check_slug(name, what="target name")
-    if kind is None and kubeconfig is None and context is None and path is None:
-        raise UserError("give what to change: --kind, --kubeconfig, --context or --path")
+    if all(option is None for option in (kind, kubeconfig, context, path, url, branch_prefix)):
+        raise UserError("give what to change: --kind, --kubeconfig, --context, --path, --url or --branch-prefix")
 
     def build(snap: Snapshot) -> Plan:
         check_target(snap, name)
@@ -67,6 +71,8 @@ def update_target(
             kubeconfig=kubeconfig or kept.get("kubeconfig"),
             context=context or kept.get("context"),
             path=path or kept.get("path"),
+            url=url or kept.get("url"),
+            branch_prefix=kept.get("branchPrefix") if branch_prefix is None else branch_prefix,
         )
         files = _with_target(snap, name, target)
         return Plan("target.update", f"Update target {name}", files=files, done=f"target {name} updated")
@@ -74,8 +80,18 @@ def update_target(
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
 
 
-def target_spec(kind: str, *, kubeconfig: str | None, context: str | None, path: str | None) -> dict[str, Any]:
+def target_spec(
+    kind: str,
+    *,
+    kubeconfig: str | None,
+    context: str | None,
+    path: str | None,
+    url: str | None = None,
+    branch_prefix: str | None = None,
+) -> dict[str, Any]:
     """A target's definition as stored in mtx.yaml, checked (UserError naming what is wrong)."""
+    if kind != "git-branch" and (url is not None or branch_prefix is not None):
+        raise UserError("--url and --branch-prefix are options of a git-branch target")
     target: dict[str, Any] = {"kind": kind}
     if kind == "kubernetes":
         if not kubeconfig:
@@ -89,9 +105,34 @@ def target_spec(kind: str, *, kubeconfig: str | None, context: str | None, path:
         if Path(path).is_absolute() is False and ".." in Path(path).parts:
             raise UserError(f"invalid target path {path!r}: must stay inside the repository")
         target["path"] = path
+    elif kind == "git-branch":
+        target.update(_branch_spec(path=path, url=url, branch_prefix=branch_prefix))
     else:
         raise UserError(f"invalid target kind {kind!r}: expected one of {', '.join(TARGET_KINDS)}")
     return target
+
+
+def _branch_spec(*, path: str | None, url: str | None, branch_prefix: str | None) -> dict[str, Any]:
+    """The fields of a git-branch target: the repository (default: this one), branch prefix and path in it."""
+    spec: dict[str, Any] = {}
+    if url is not None:
+        if not url.strip() or url.startswith("-") or any(ch in url for ch in "\n\r\0"):
+            raise UserError(f"invalid --url {url!r}: give a git URL or a path to a repository")
+        spec["url"] = url
+    if branch_prefix is not None:
+        try:
+            check_branch(f"{branch_prefix}space")
+        except UserError:
+            raise UserError(
+                f"invalid --branch-prefix {branch_prefix!r}: {branch_prefix}<space> is no branch name"
+            ) from None
+        spec["branchPrefix"] = branch_prefix
+    if path:
+        inside = PurePosixPath(path)
+        if inside.is_absolute() or ".." in inside.parts or "\\" in path or any(ch in path for ch in "\n\r\0"):
+            raise UserError(f"invalid target path {path!r}: a directory inside the branch, like deploy/")
+        spec["path"] = path.strip("/")
+    return spec
 
 
 def list_targets(snap: Snapshot) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ blob) and shared by every unit with those blobs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from mtx_gitops.core.conflictview import describe
@@ -37,11 +37,15 @@ def upgrade_units(
     message: str | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    trailers: Sequence[tuple[str, str]] = (),
+    also: Callable[[Snapshot], dict[str, bytes | None]] | None = None,
 ) -> WriteResult:
     """Upgrade the linked units of the spaces matching `space_glob` from their upstreams.
 
     With `downstream_of`, the units to upgrade are every unit that names it upstream, in any space
-    (cub's `unit push-upgrade`); `space_glob`, `unit` and `where` then play no part.
+    (cub's `unit push-upgrade`); `space_glob`, `unit` and `where` then play no part. `trailers` go on
+    the commit, and the files `also` returns for the tip it builds on are written in it too (a rollout
+    records its state in the commit of each wave).
     """
     parsed: dict[str, list[dict[str, Any]]] = {}  # merge bases and upstreams, by blob id
     merges: dict[tuple[str, str, str], tuple[DocumentsMerge, bool]] = {}  # and: is it the local content?
@@ -50,10 +54,13 @@ def upgrade_units(
     decided: list[Decisions] = []  # the region's decisions for the plan being built
     missing: list[Missing] = []  # upstream units the selected spaces have no copy of
 
+    tip: list[Snapshot] = []
+
     def select(snap: Snapshot) -> Sequence[UnitRef]:
         orphaned.clear()
         decided.clear()
         missing.clear()
+        tip[:] = [snap]
         if downstream_of is not None:
             refs = snap.downstream_of(snap.require(downstream_of))
         else:
@@ -128,6 +135,8 @@ def upgrade_units(
         plan.notes += [m.line for m in missing]
         plan.report["held_back"] = decisions.held
         plan.report["missing_downstream"] = [m.as_json() for m in missing if not m.deleted]
+        if also is not None:
+            plan.files.update(also(tip[0]))
 
     return edit_units(
         repo,
@@ -140,6 +149,7 @@ def upgrade_units(
         dry_run=dry_run,
         on_plan=check,
         progress=progress,
+        trailers=trailers,
     )
 
 

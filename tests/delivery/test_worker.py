@@ -125,13 +125,14 @@ def test_a_url_source_is_cloned_once_and_fetched(tmp_path: Path) -> None:
 def test_sigterm_exits_0(tmp_path: Path) -> None:
     repo = stage3_repo(tmp_path / "repo")
     script = (
-        "import sys; from mtx_gitops.delivery.commands import worker; "
-        "sys.exit(worker(location=sys.argv[1], branch='main', interval=0.2, once=False, prune=False, "
-        "lease_target=None, lease_namespace='default', identity=None, log=lambda l: print(l, flush=True)))"
+        "import sys; from mtx_gitops.delivery.process import WorkerOptions, run_process; "
+        "sys.exit(run_process(WorkerOptions(sys.argv[1], branch='main', interval=0.2), "
+        "log=lambda l: print(l, flush=True)))"
     )
     process = subprocess.Popen([sys.executable, "-c", script, str(repo.root)], stdout=subprocess.PIPE, text=True,
                                env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})  # fmt: skip
     assert process.stdout is not None
+    assert process.stdout.readline().startswith("note: no --target-config")
     assert process.stdout.readline().startswith("traderx-prod-")
     time.sleep(0.3)
 
@@ -139,3 +140,32 @@ def test_sigterm_exits_0(tmp_path: Path) -> None:
 
     assert process.wait(timeout=10) == 0
     assert process.stdout.read().splitlines()[-1] == "stopped"
+
+
+def test_the_endpoints_say_alive_at_once_and_ready_after_a_first_pass() -> None:
+    import urllib.error
+    import urllib.request
+
+    from mtx_gitops.delivery.endpoints import Endpoints, worker_probes
+
+    state = WorkerState()
+    endpoints = worker_probes(Endpoints(port=0), state, interval=1)
+    port = endpoints.start()
+
+    def get(path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    try:
+        assert get("/healthz") == (200, "ok\n")
+        assert get("/readyz") == (503, "first pass not finished\n")
+        state.passes, state.applied = 1, "a" * 40
+        assert get("/readyz") == (200, f"ok (follower, applied {'a' * 12})\n")
+        state.beat -= 10_000
+        assert get("/healthz")[0] == 503
+        assert get("/metrics")[0] == 404
+    finally:
+        endpoints.stop()
