@@ -258,3 +258,24 @@ def test_plan_shows_the_branchs_new_and_still_open_conflicts_first(mtx: Mtx) -> 
     headings = [line for line in comment.splitlines() if line.startswith("#### ")]
     assert headings[0] == "#### 📒 3 conflict(s) still open"
     assert "`traderx-prod-eu/trade-service` `spec.replicas`" in comment
+
+
+def test_a_hand_broken_ledger_or_protected_file_is_named_and_nothing_is_written(mtx: Mtx) -> None:
+    build_stage_3(mtx)
+    scale_base(mtx, 4)
+    mtx("unit", "update", "--upgrade", "--space", "traderx-prod-*")
+    ledger = f"spaces/{EU}/.mtx/conflicts/trade-service.yaml"
+    protected = f"spaces/{EU}/.mtx/protected/trade-service.yaml"
+    for path, text in ((ledger, "conflicts: {path: 3}\n"), (protected, "paths: [1, 2]\n"), (ledger, "- [\n")):
+        mtx.git("checkout", "-q", "--", ".")
+        (mtx.root / path).parent.mkdir(parents=True, exist_ok=True)
+        (mtx.root / path).write_text(text)
+        mtx.git("add", "-A")
+        mtx.git("commit", "-qm", "hand edit")
+        before = mtx.fingerprint()
+        scale_base(mtx, 9)
+        after_base = mtx.fingerprint()
+        result = mtx("unit", "update", "--upgrade", "--space", EU, ok=False)
+        assert result.code == 2 and path in result.err and result.err.count("\n") == 1, result.err
+        assert mtx.fingerprint() == after_base != before
+        mtx.git("reset", "-q", "--hard", "HEAD~2")
