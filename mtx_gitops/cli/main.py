@@ -26,6 +26,7 @@ from mtx_gitops.cli import (
     space,
     tutorial,
     unit,
+    unit_delivery,
     unit_history,
     unit_protect,
     unit_refresh,
@@ -111,6 +112,7 @@ delivery.register(commands)
 commands.command("merge-file")(merge.merge_file)
 commands.command("validate")(validate.validate)
 unit_history.register(unit.app)
+unit_delivery.register(unit.app)
 unit_update.register(unit.app)
 unit_protect.register(unit.app)
 unit_refresh.register(unit.app)

@@ -11,7 +11,7 @@ from typing import Literal
 from mtx_gitops.core.model import META_DIR, SPACES_DIR, UnitRef
 from mtx_gitops.core.slug import is_slug
 
-Role = Literal["unit", "link", "labels", "conflicts", "protected", "deleted", "unit-link", "space", "other"]
+Role = Literal["unit", "link", "labels", "conflicts", "protected", "deleted", "target", "unit-link", "space", "other"]
 _PER_UNIT: dict[str, Role] = {name: name for name in ("labels", "conflicts", "protected", "deleted")}
 
 
@@ -52,6 +52,9 @@ def role_of(path: str) -> PathRole:
     role = _PER_UNIT.get(parts[3]) if len(parts) == 5 and parts[2] == META_DIR else None
     if role is not None and parts[4].endswith(".yaml") and is_slug(parts[4][:-5]):
         return PathRole(role, space, UnitRef(space, parts[4][:-5]))
+    target = len(parts) == 5 and parts[2] == META_DIR and parts[3] == "targets" and parts[4].endswith(".yaml")
+    if target and is_slug(parts[4][:-5]):
+        return PathRole("target", space, UnitRef(space, parts[4][:-5]))
     unit_link = len(parts) == 5 and parts[2] == META_DIR and parts[3] == "unit-links" and parts[4].endswith(".yaml")
     if unit_link and is_slug(parts[4][:-5]):
         return PathRole("unit-link", space)

@@ -36,7 +36,7 @@ def create_target(
     def build(snap: Snapshot) -> Plan:
         if name in snap.targets():
             raise AlreadyExistsError(f"target {name!r} exists already; change it with `mtx target update {name}`")
-        files = _with_target(snap, name, target)
+        files = with_target(snap, name, target)
         return Plan("target.create", f"Create target {name}", files=files, done=f"target {name} created")
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
@@ -74,7 +74,7 @@ def update_target(
             url=url or kept.get("url"),
             branch_prefix=kept.get("branchPrefix") if branch_prefix is None else branch_prefix,
         )
-        files = _with_target(snap, name, target)
+        files = with_target(snap, name, target)
         return Plan("target.update", f"Update target {name}", files=files, done=f"target {name} updated")
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
@@ -151,7 +151,7 @@ def check_target(snap: Snapshot, target: str | None) -> None:
         raise NotFoundError(f"target {target!r} is not defined in mtx.yaml (known: {known})")
 
 
-def _with_target(snap: Snapshot, name: str, target: dict[str, Any]) -> dict[str, bytes | None]:
+def with_target(snap: Snapshot, name: str, target: dict[str, Any]) -> dict[str, bytes | None]:
     """mtx.yaml with `name` set to `target` (only the lines that change, change)."""
     text = snap.read_text(CONFIG_FILE)
     config = yaml.load_one(text, source=CONFIG_FILE) or {}

@@ -7,7 +7,16 @@ from collections.abc import Mapping
 from mtx_gitops import yaml
 from mtx_gitops.core import trailers
 from mtx_gitops.core.ledger import conflicts_path, deleted_path, protected_path
-from mtx_gitops.core.model import Link, UnitRef, labels_path, link_path, unit_link_path, unit_path, validate_documents
+from mtx_gitops.core.model import (
+    Link,
+    UnitRef,
+    labels_path,
+    link_path,
+    unit_link_path,
+    unit_path,
+    unit_target_path,
+    validate_documents,
+)
 from mtx_gitops.core.slug import check_slug
 from mtx_gitops.errors import AlreadyExistsError, RefusedError, UserError
 from mtx_gitops.ops.ledgerfiles import deleted_file, read_deleted
@@ -195,6 +204,7 @@ def delete_unit(
             unit_path(ref.space, ref.unit),
             link_path(ref.space, ref.unit),
             labels_path(ref.space, ref.unit),
+            unit_target_path(ref.space, ref.unit),
             conflicts_path(ref.space, ref.unit),
             protected_path(ref.space, ref.unit),
         ]
