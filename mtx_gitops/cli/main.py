@@ -18,9 +18,12 @@ from mtx_gitops.cli import (
     changeset,
     conflicts,
     delivery,
+    filter,
+    function,
     link,
     merge,
     revert,
+    revision,
     rollout,
     run,
     space,
@@ -30,6 +33,7 @@ from mtx_gitops.cli import (
     unit_history,
     unit_protect,
     unit_refresh,
+    unit_tree,
     unit_update,
     validate,
     worker,
@@ -112,6 +116,7 @@ delivery.register(commands)
 commands.command("merge-file")(merge.merge_file)
 commands.command("validate")(validate.validate)
 unit_history.register(unit.app)
+unit_tree.register(unit.app)
 unit_delivery.register(unit.app)
 unit_update.register(unit.app)
 unit_protect.register(unit.app)
@@ -121,8 +126,10 @@ GROUPS = {
     "space": space.app,
     "target": space.target_app,
     "unit": unit.app,
+    "function": function.app,
+    "revision": revision.app,
+    "filter": filter.app,
     "link": link.app,
-    "run": run.app,
     "changeset": changeset.app,
     "conflicts": conflicts.app,
     "tutorial": tutorial.app,
@@ -187,6 +194,7 @@ def _command() -> Callable[..., Any]:
     group.add_lazy_commands(commands)
     for name, sub_app in GROUPS.items():
         group.add_lazy_group(name, sub_app)
+    group.add_lazy_factory("run", run.HELP, run.build)
     return group
 
 
