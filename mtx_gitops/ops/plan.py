@@ -83,8 +83,8 @@ def plan(repo: Repo, *, base: str, head: str = "HEAD") -> dict[str, Any]:
         "base_commit": base_commit,
         "head_commit": head_commit,
         "merge_base": start,
-        "conflict_ledger": ledger,  # the head's open conflicts in the spaces the branch touches: new, still open
         "validation": validation.as_json(),  # of the units the branch adds or changes, at the head
+        "conflict_ledger": ledger,  # the head's open conflicts in the spaces the branch touches: new, still open
         "summary": summary,
         "spaces": rows,
     }

@@ -61,8 +61,8 @@ def _header(data: dict[str, Any]) -> list[str]:
         f"{s['units_removed']} removed · {s['fields_changed']} field(s) · "
         f"{s['upgrades_pending']} upgrade(s) pending · {s['conflicts']} conflict(s)",
         "",
-        *_ledger(data.get("conflict_ledger") or {}),
         *(_validation(data["validation"]) if "validation" in data else []),
+        *_ledger(data.get("conflict_ledger") or {}),
     ]
     if not data["spaces"]:
         lines.append("No spaces change.")
