@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
-from mtx_gitops.cli.context import get_globals
+from mtx_gitops.cli.context import emit, emit_write, get_globals
 
 app = typer.Typer(
-    help="The worker: `mtx worker run` delivers a branch's spaces (plain `mtx worker` runs it too).",
+    help="The worker: `worker run` delivers a branch's spaces (plain `mtx worker` too); create, list, delete, install.",
     invoke_without_command=True,
     rich_markup_mode=None,
     add_completion=False,
@@ -141,3 +141,97 @@ def _log_line(line: str) -> None:
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     sys.stdout.write(f"{stamp} {line}\n")
     sys.stdout.flush()
+
+
+@app.command("create")
+def create(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Worker slug.")],
+    space: Annotated[str, typer.Option("--space", "-s", help="The spaces it serves: a slug or a glob.")],
+) -> None:
+    """Record a worker and the spaces it serves in mtx.yaml (one commit); `worker install` runs it."""
+    from mtx_gitops.delivery.workers import create_worker
+
+    g = get_globals(ctx)
+    repo = g.open_repo()
+    emit_write(ctx, create_worker(repo, name, spaces=space, **g.write_options(repo)))
+
+
+@app.command("delete")
+def delete(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Worker slug.")]) -> None:
+    """Forget a worker (its Deployment in a cluster is the cluster's to delete)."""
+    from mtx_gitops.delivery.workers import delete_worker
+
+    g = get_globals(ctx)
+    repo = g.open_repo()
+    emit_write(ctx, delete_worker(repo, name, **g.write_options(repo)))
+
+
+@app.command("list")
+def list_(ctx: typer.Context) -> None:
+    """Workers, the spaces they serve and those spaces' targets."""
+    from mtx_gitops.cli.tables import print_rows
+    from mtx_gitops.delivery.workers import list_workers
+
+    g = get_globals(ctx)
+    rows = list_workers(g.open_repo().snapshot(g.branch or "HEAD"))
+    columns = [("WORKER", "worker"), ("SPACES", "spaces"), ("MATCHED", "matched"), ("TARGETS", "targets")]
+    emit(ctx, rows, table=lambda: print_rows(rows, columns, title="Workers"))
+
+
+@app.command("install")
+def install(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Worker slug (see `worker create`).")],
+    export: Annotated[bool, typer.Option("--export", help="Print the manifests (for `kubectl apply -f -`).")] = False,
+    space: Annotated[
+        str | None, typer.Option("--space", "-s", help="Serve these spaces (default: as created).")
+    ] = None,
+    namespace: Annotated[str, typer.Option("--namespace", help="Namespace the worker runs in.")] = "mtx",
+    include_secret: Annotated[
+        bool,
+        typer.Option("--include-secret", help="Add the git credentials Secret ($MTX_GIT_TOKEN)."),
+    ] = False,
+    git_url: Annotated[
+        str | None, typer.Option("--git-url", help="Repository the worker reads (default: origin).")
+    ] = None,
+    image: Annotated[str | None, typer.Option("--image", help="Worker image (default mtx-worker:VERSION).")] = None,
+    interval: Annotated[float, typer.Option("--interval", help="Seconds between looks at the branch.")] = 30.0,
+) -> None:
+    """The manifests that run the worker in the cluster its spaces deliver to, with least-privilege RBAC.
+
+    Namespace, ServiceAccount, a Role per namespace its spaces deliver to (the kinds they deliver there),
+    a ClusterRole only for cluster-scoped kinds, a Role for its Lease, the target config (every target
+    inCluster), and a Deployment of 2 replicas electing a leader. Never cluster-admin; never Secrets
+    unless a unit delivers one.
+    """
+    import os
+    import sys
+
+    from mtx_gitops.delivery.install import InstallOptions, install_plan
+    from mtx_gitops.errors import UserError
+    from mtx_gitops.yaml import dump_documents
+
+    if not export:
+        raise UserError("give --export: mtx prints the manifests, and `kubectl apply -f -` installs them")
+    token = os.environ.get("MTX_GIT_TOKEN") if include_secret else None
+    if include_secret and not token:
+        raise UserError("--include-secret reads the git token from $MTX_GIT_TOKEN, which is not set")
+    g = get_globals(ctx)
+    repo = g.open_repo()
+    options = InstallOptions(
+        worker=name,
+        spaces=space,
+        git_url=git_url,
+        branch=g.branch,
+        namespace=namespace,
+        image=image,
+        interval=interval,
+        git_token=token,
+        git_username=os.environ.get("MTX_GIT_USERNAME") or "git",
+    )
+    objects = install_plan(repo, repo.snapshot(g.branch or "HEAD"), options)
+    if g.output == "table":
+        sys.stdout.write(dump_documents(objects))
+    else:
+        emit(ctx, objects)

@@ -38,6 +38,11 @@ def link_path(space: str, unit: str) -> str:
     return f"{SPACES_DIR}/{space}/{META_DIR}/links/{unit}.yaml"
 
 
+def unit_link_path(space: str, name: str) -> str:
+    """Repo path of a link of space `space` (cub's link: a unit that needs what another provides)."""
+    return f"{SPACES_DIR}/{space}/{META_DIR}/unit-links/{name}.yaml"
+
+
 @dataclass(frozen=True, order=True)
 class UnitRef:
     """A unit's address: space slug and unit slug."""

@@ -11,7 +11,7 @@ Healthy stay applied: an `UnhealthyError` names them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -102,6 +102,7 @@ def apply_objects(
     previous_objects: Sequence[Object] | None = None,
     render_previous: Callable[[str], Sequence[Object]] | None = None,
     claimed: Mapping[str, str] | None = None,
+    unit_needs: Mapping[str, Set[str]] | None = None,
     prune: bool = False,
     allow_empty: bool = False,
     dry_run: bool = False,
@@ -120,7 +121,11 @@ def apply_objects(
     report = ApplyReport(space, _commit_of(objects), dry_run)
     steps = _plan(cluster, objects, space=space)
     groups = waves(
-        steps, identity=lambda s: document_identity(s.obj), wave=lambda s: s.wave, kind=lambda s: s.obj["kind"]
+        steps,
+        identity=lambda s: document_identity(s.obj),
+        wave=lambda s: s.wave,
+        kind=lambda s: s.obj["kind"],
+        needs=_object_needs(objects, unit_needs or {}),
     )
     prunable = find_prunable(cluster, objects, space=space, claimed=claimed) if prune else []
     if not allow_empty:
@@ -130,7 +135,7 @@ def apply_objects(
         if step.action != "unchanged" and not step.deferred:
             _dry_run(cluster, step, applied=())
     if dry_run:
-        report.actions.extend(Action(step.action, step.obj, step.wave) for _n, group in groups for step in group)
+        report.actions.extend(Action(step.action, step.obj, number) for number, group in groups for step in group)
         return report
     applied: list[_Step] = []
     previous = _Previous(previous_objects or (), render_previous)
@@ -143,10 +148,23 @@ def apply_objects(
         if index < len(groups) - 1 or waiting.after_last:
             label = f"{space} wave {number}" if len(groups) > 1 else space
             wait_for_health(cluster, [step.obj for step in group], waiting=waiting, what=label, log=say)
-    report.actions.extend(Action(step.action, step.obj, step.wave) for _n, group in groups for step in group)
+    report.actions.extend(Action(step.action, step.obj, number) for number, group in groups for step in group)
     for obj in delete_objects(cluster, prunable):
         say(f"{space}: prune {object_name(obj)}")
     return report
+
+
+def _object_needs(objects: Sequence[Object], unit_needs: Mapping[str, Set[str]]) -> dict[str, set[str]]:
+    """Object identity -> the identities of the objects of the units its unit links to (they go first)."""
+    by_unit: dict[str, set[str]] = {}
+    for obj in objects:
+        by_unit.setdefault((obj["metadata"].get("labels") or {}).get(LABEL_UNIT, ""), set()).add(document_identity(obj))
+    return {
+        ident: {p for provider in unit_needs[unit] for p in by_unit.get(provider, ())}
+        for unit, idents in by_unit.items()
+        if unit in unit_needs
+        for ident in idents
+    }
 
 
 def _apply_wave(cluster: Cluster, group: Sequence[_Step], *, applied: list[_Step], say: Callable[[str], None]) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mtx_gitops.delivery.deliver import SpacePlan, Target, deliver_space, plan_commit
+from mtx_gitops.delivery.deliver import SpacePlan, Target, deliver_space, plan_commit, refuse_placeholders
 from mtx_gitops.delivery.directory import Mirror, write_directory
 from mtx_gitops.errors import UserError
 
@@ -85,6 +85,7 @@ def apply_spaces(
     if untargeted and not any(ch in space_glob for ch in "*?["):
         raise UserError(f"space {untargeted[0]} has no target; set one with `mtx space update --target`")
     chosen = [plan for plan in chosen if plan.target is not None and (kinds is None or plan.target.kind in kinds)]
+    refuse_placeholders(chosen)  # before any space is delivered
     pool = ClusterPool()
     results = []
     try:

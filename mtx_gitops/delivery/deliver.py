@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mtx_gitops.core.model import document_identity
+from mtx_gitops.core.placeholders import find_placeholders
+from mtx_gitops.core.unitlinks import UnitLink
 from mtx_gitops.delivery.directory import DirectoryReport, deliver_directory
 from mtx_gitops.delivery.gitbranch import BranchReport
-from mtx_gitops.delivery.render import object_name, render_space
-from mtx_gitops.errors import MtxError, NotFoundError, UserError
+from mtx_gitops.delivery.render import LABEL_UNIT, object_name, render_space
+from mtx_gitops.errors import MtxError, NotFoundError, RefusedError, UserError
 
 if TYPE_CHECKING:
     from mtx_gitops.adapters.cluster import Cluster
@@ -89,6 +91,7 @@ class SpacePlan:
     space: str
     target: Target | None
     objects: list[Object]
+    unit_needs: Mapping[str, frozenset[str]] = field(default_factory=dict)  # unit -> units of this space it needs
 
 
 def plan_commit(
@@ -121,8 +124,57 @@ def plan_commit(
                 raise NotFoundError(f"space {name}: target {space.target!r} is not defined in mtx.yaml")
             target = _resolve(space.target, targets[space.target], base=base, authority=authority,
                               strict=serve is None or name in serve, origin=origin)  # fmt: skip
-        plans.append(SpacePlan(name, target, render_snapshot_space(snapshot, name)))
-    return plans
+        plans.append(SpacePlan(name, target, render_snapshot_space(snapshot, name), _unit_needs(snapshot, name)))
+    return _providers_first(plans, [link for name in names for link in snapshot.unit_links(name).values()])
+
+
+def _unit_needs(snapshot: Snapshot, space: str) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for link in snapshot.unit_links(space).values():
+        if link.target.space == space:
+            found.setdefault(link.source.unit, set()).add(link.target.unit)
+    return {unit: frozenset(needs) for unit, needs in found.items()}
+
+
+def _providers_first(plans: list[SpacePlan], links: Sequence[UnitLink]) -> list[SpacePlan]:
+    """Spaces whose units provide for other spaces' units go first (else in the order given).
+
+    Units never need each other in a circle (links refuse one); spaces can, through different
+    units: then those spaces keep their order.
+    """
+    index = {plan.space: i for i, plan in enumerate(plans)}
+    needs: dict[str, set[str]] = {}
+    for link in links:
+        if link.source.space != link.target.space and link.target.space in index:
+            needs.setdefault(link.source.space, set()).add(link.target.space)
+    order: list[SpacePlan] = []
+    state: dict[str, int] = {}
+
+    def place(space: str) -> None:
+        if state.get(space):
+            return  # placed, or on the path (a circle of spaces: keep the given order)
+        state[space] = 1
+        for provider in sorted(needs.get(space, ()), key=index.__getitem__):
+            place(provider)
+        state[space] = 2
+        order.append(plans[index[space]])
+
+    for plan in plans:
+        place(plan.space)
+    return order
+
+
+def refuse_placeholders(plans: Sequence[SpacePlan]) -> None:
+    """RefusedError naming the first object that still holds a placeholder (nothing is delivered)."""
+    for plan in plans:
+        for obj in plan.objects:
+            found = find_placeholders([obj])
+            if found:
+                unit = (obj["metadata"].get("labels") or {}).get(LABEL_UNIT)
+                raise RefusedError(
+                    f"unit {plan.space}/{unit}: {object_name(obj)} holds a placeholder at {found[0].path} "
+                    f"({found[0].value!r}); link it to what provides it (`mtx link create`) or set it"
+                )
 
 
 def _resolve(
@@ -177,6 +229,7 @@ def deliver_space(
     say = log or (lambda _line: None)
     if plan.target is None:
         raise UserError(f"space {plan.space} has no target; set one with `mtx space update --target`")
+    refuse_placeholders([plan])
     if plan.target.kind == "directory":
         report = deliver_directory(
             plan.objects,
@@ -203,6 +256,7 @@ def deliver_space(
         space=plan.space,
         render_previous=lambda commit: _render_at(snapshot, commit, plan.space),
         claimed=claimed_by_others(plans, plan.space),
+        unit_needs=plan.unit_needs,
         prune=prune,
         allow_empty=allow_empty,
         dry_run=dry_run,

@@ -14,6 +14,7 @@ from typing import Any
 
 from mtx_gitops.core.functions import copy_data
 from mtx_gitops.core.model import Space, UnitRef, document_identity
+from mtx_gitops.core.scope import CLUSTER_SCOPED_KINDS
 from mtx_gitops.errors import UserError
 
 LABEL_SPACE = "mtx.dev/space"
@@ -22,32 +23,6 @@ LABEL_INVENTORY = "mtx.dev/inventory"
 ANNOTATION_COMMIT = "mtx.dev/commit"
 ANNOTATION_HASH = "mtx.dev/unit-hash"
 
-# Kinds that live outside namespaces. Custom cluster-scoped kinds are learnt from CRDs in the space.
-CLUSTER_SCOPED_KINDS = frozenset(
-    {
-        "Namespace",
-        "Node",
-        "PersistentVolume",
-        "StorageClass",
-        "CustomResourceDefinition",
-        "ClusterRole",
-        "ClusterRoleBinding",
-        "PriorityClass",
-        "RuntimeClass",
-        "IngressClass",
-        "MutatingWebhookConfiguration",
-        "ValidatingWebhookConfiguration",
-        "APIService",
-        "CSIDriver",
-        "CSINode",
-        "VolumeAttachment",
-        "PodSecurityPolicy",
-        "CertificateSigningRequest",
-        "FlowSchema",
-        "PriorityLevelConfiguration",
-        "ComponentStatus",
-    }
-)
 _FIRST_KINDS = {"Namespace": 0, "CustomResourceDefinition": 1}
 
 Object = dict[str, Any]

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mtx_gitops.delivery.deliver import SpacePlan, Target, deliver_space, plan_commit
+from mtx_gitops.delivery.deliver import SpacePlan, Target, deliver_space, plan_commit, refuse_placeholders
 from mtx_gitops.delivery.directory import DirectoryReport
 from mtx_gitops.delivery.events import Sink, WorkerEvent
 from mtx_gitops.delivery.gitbranch import BranchReport
@@ -165,6 +165,7 @@ def _one_pass(
         origin = None if source.is_local else source.location
         plans = plan_commit(snapshot, base=source.base, authority=authority, serve=served, origin=origin)
         delivered = [plan for plan in plans if plan.target is not None and plan.space in served]
+        refuse_placeholders(delivered)  # the whole commit, or nothing
         notes: list[str] = []
         for plan in delivered:
             assert plan.target is not None

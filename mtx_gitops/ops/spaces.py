@@ -183,6 +183,10 @@ def delete_space(
             raise RefusedError(
                 f"units {', '.join(linked)} name units of {name!r} as upstream; pass --force to delete anyway"
             )
+        needing = sorted(f"{link.source.space}/{link.name}" for link in snap.all_unit_links()
+                         if link.target.space == name and link.source.space != name)  # fmt: skip
+        if needing and units and not force:
+            raise RefusedError(f"links {', '.join(needing)} need units of {name!r}; pass --force to delete anyway")
         files: dict[str, bytes | None] = dict.fromkeys(snap.files_of(name))
         # Each unit deleted with the space is a changed unit: reported, and named in the trailers for `mtx log`.
         return Plan(

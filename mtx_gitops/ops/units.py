@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from mtx_gitops import yaml
 from mtx_gitops.core import trailers
-from mtx_gitops.core.model import Link, UnitRef, labels_path, link_path, unit_path, validate_documents
+from mtx_gitops.core.model import Link, UnitRef, labels_path, link_path, unit_link_path, unit_path, validate_documents
 from mtx_gitops.core.slug import check_slug
 from mtx_gitops.errors import AlreadyExistsError, RefusedError, UserError
 from mtx_gitops.store import Repo, Snapshot
@@ -171,12 +171,17 @@ def delete_unit(
         if downstream and not force:
             names = ", ".join(str(d) for d in downstream)
             raise RefusedError(f"unit {ref} is the upstream of {names}; pass --force to delete it anyway")
+        links = snap.all_unit_links()
+        needing = [link for link in links if link.target == ref]
+        if needing and not force:
+            names = ", ".join(f"{link.source.space}/{link.name}" for link in needing)
+            raise RefusedError(f"links {names} need unit {ref}; pass --force to delete it anyway")
+        own = [link for link in links if link.source == ref]  # its links go with it
+        paths = [unit_path(ref.space, ref.unit), link_path(ref.space, ref.unit), labels_path(ref.space, ref.unit)]
         return Plan(
             "unit.delete",
             f"Delete unit {ref}",
-            files=dict.fromkeys(
-                [unit_path(ref.space, ref.unit), link_path(ref.space, ref.unit), labels_path(ref.space, ref.unit)]
-            ),
+            files=dict.fromkeys([*paths, *(unit_link_path(link.source.space, link.name) for link in own)]),
             units=[UnitChange(ref.space, ref.unit, True)],
         )
 

@@ -17,6 +17,7 @@ from mtx_gitops.core.model import Link, Policy, UnitRef, link_path
 from mtx_gitops.errors import ConflictError, NotFoundError, UserError
 from mtx_gitops.ops.edit import Edit, Progress, edit_units
 from mtx_gitops.ops.kinds import types_for
+from mtx_gitops.ops.links import refill
 from mtx_gitops.ops.query import select_units
 from mtx_gitops.ops.units import link_file
 from mtx_gitops.store import Repo, Snapshot, Unit
@@ -86,6 +87,11 @@ def upgrade_units(
             orphaned.add(u.ref)
             return Edit(None, note=f"upstream {link.upstream} was deleted: unit left unchanged")
         if not u.upgrade_needed:
+            refilled = refill(snap, u.ref, u.documents)
+            if refilled.written or refilled.link_files:
+                changed = refilled.documents != u.documents
+                note = f"refilled {len(refilled.written)} value(s) from its links"
+                return Edit(refilled.documents if changed else None, note=note, files=dict(refilled.link_files))
             return Edit(None, note="up to date")
         assert u.upstream_blob is not None
         key = (link.base_blob, u.upstream_blob, u.blob)
@@ -99,13 +105,18 @@ def upgrade_units(
         if new_link not in links:
             links[new_link] = link_file(new_link)
         notes = list(merged.notes)
+        # What the upstream brings may hold placeholders (a new document) and a provider may have changed.
+        refilled = refill(snap, u.ref, u.documents if same else merged.documents)
+        if refilled.written:
+            notes.append(f"refilled {len(refilled.written)} value(s) from its links")
+        same = refilled.documents == u.documents
         if same:  # the link still moves, so the next upgrade merges from the new upstream
             notes.append(f"content unchanged; merge base moved to {u.upstream_blob[:12]}")
         return Edit(
-            None if same else merged.documents,
+            None if same else refilled.documents,
             merged.conflicts,
             "; ".join(notes) or None,
-            files={link_path(u.ref.space, u.ref.unit): links[new_link]},
+            files={link_path(u.ref.space, u.ref.unit): links[new_link], **refilled.link_files},
         )
 
     def check(plan: Plan) -> None:

@@ -22,10 +22,12 @@ from mtx_gitops.core.model import (
     UnitRef,
     labels_path,
     space_meta_path,
+    unit_link_path,
     unit_path,
     validate_documents,
 )
 from mtx_gitops.core.slug import check_slug, is_slug
+from mtx_gitops.core.unitlinks import UnitLink
 from mtx_gitops.errors import NotFoundError, UserError
 from mtx_gitops.store.links import LinkIndex
 from mtx_gitops.store.tree import TreeIndex
@@ -202,6 +204,20 @@ class Snapshot:
     def downstream_of(self, ref: UnitRef) -> list[UnitRef]:
         """Units whose upstream is `ref` (reads every link)."""
         return list(self._downstream.get(ref, []))
+
+    def unit_links(self, space: str) -> dict[str, UnitLink]:
+        """The links of space `space` (cub's links: a unit of it needs a unit here or elsewhere), by name."""
+        files = self._tree.space(space).unit_links if is_slug(space) else {}
+        paths = {name: unit_link_path(space, name) for name in files}
+        parsed = self._yaml({blob: paths[name] for name, blob in files.items()})
+        return {
+            name: UnitLink.from_data(space, name, parsed[blob], source=paths[name])
+            for name, blob in sorted(files.items())
+        }
+
+    def all_unit_links(self) -> list[UnitLink]:
+        """Every link of every space (reads the whole tree)."""
+        return [link for space in self.space_names() for link in self.unit_links(space).values()]
 
     # -- parsed units -----------------------------------------------------------------------
 

@@ -55,8 +55,9 @@ def _install_binaries() -> None:
 class KubeCluster:
     """A running test cluster: its directory, kubeconfig and fake kubelet."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, authz: str = "AlwaysAllow") -> None:
         self.dir = directory
+        self.authz = authz  # the apiserver's --authorization-mode (RBAC: only the admin token may do anything)
         self.kubeconfig = str(directory / "kubeconfig")
         self._kubelet: subprocess.Popen[bytes] | None = None
 
@@ -66,7 +67,7 @@ class KubeCluster:
             capture_output=True,
             text=True,
             timeout=300,
-            env={**os.environ, **KUBE_ENV},
+            env={**os.environ, **KUBE_ENV, "MTX_KUBE_AUTHZ": self.authz},
         )
         if done.returncode != 0:
             pytest.fail(f"kube-up.sh failed:\n{done.stderr[-3000:]}")
@@ -153,6 +154,18 @@ def kube(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KubeCluster]:
     """The session's cluster (started once)."""
     _install_binaries()
     cluster = KubeCluster(tmp_path_factory.mktemp("kube")).up()
+    try:
+        yield cluster
+    finally:
+        cluster.down()
+
+
+@pytest.fixture(scope="session")
+def kube_rbac(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KubeCluster]:
+    """A second cluster whose API server authorizes with RBAC (the admin kubeconfig is in system:masters),
+    for tests that prove least privilege with other tokens; started once, only by the tests that ask."""
+    _install_binaries()
+    cluster = KubeCluster(tmp_path_factory.mktemp("kube-rbac"), authz="RBAC").up()
     try:
         yield cluster
     finally:

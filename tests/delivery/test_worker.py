@@ -142,6 +142,22 @@ def test_sigterm_exits_0(tmp_path: Path) -> None:
     assert process.stdout.read().splitlines()[-1] == "stopped"
 
 
+def test_once_refuses_a_commit_that_still_holds_a_placeholder_and_writes_nothing(tmp_path: Path) -> None:
+    repo = stage3_repo(tmp_path / "repo")
+    app = deployment("trade-service", replicas=2)
+    app["metadata"]["namespace"] = "confighubplaceholder"
+    repo.unit("traderx-prod-us", "trade-service", app)
+    repo.commit("an unlinked namespace")
+    lines: list[str] = []
+
+    run_worker(source=CommitSource(str(repo.root), branch="main"), interval=1, once=True,
+               cluster_for_target=no_cluster, log=lines.append)  # type: ignore[arg-type]  # fmt: skip
+
+    assert not (repo.root / "out").exists()  # not even the spaces without a placeholder
+    assert lines[-1].startswith("error: unit traderx-prod-us/trade-service: apps/Deployment ")
+    assert "holds a placeholder at metadata.namespace" in lines[-1]
+
+
 def test_the_endpoints_say_alive_at_once_and_ready_after_a_first_pass() -> None:
     import urllib.error
     import urllib.request
