@@ -1,13 +1,14 @@
-"""Generate a config repo of N spaces x 20 units with mtx itself, plus the equivalent kustomize tree.
+"""Generate a config repo of N spaces x 20 units as mtx writes it, plus the equivalent kustomize tree.
 
     python benchmarks/generate.py --spaces 30 --out /tmp/bench-30 [--via process|in-process]
 
-The repo is built only with mtx command lines: `mtx init`, `mtx space create base`, `mtx unit create`
-for each of the 20 base units, then per space `mtx space create`, `mtx unit create --upstream-space
-base` (links all 20 units, one commit) and one `mtx run set-replicas|set-env-var` override. That is
-3 commands per space; with `--via in-process` (the default above 30 spaces) the same command lines
-run through `mtx_gitops.cli.main.main` in this process, saving ~0.3-0.5 s of interpreter start-up
-per command (a 300-space repo is 920 commands).
+The first 30 spaces are built with mtx command lines only: `mtx init`, `mtx space create base`,
+`mtx unit create` for each of the 20 base units, then per space `mtx space create`, `mtx unit create
+--upstream-space base` (links all 20 units, one commit), `mtx run set-replicas` and `mtx run
+set-env-var SITE=<space>`. With `--via in-process` the same command lines run through
+`mtx_gitops.cli.main.main` in this process, saving ~0.3-0.5 s of interpreter start-up per command.
+Beyond 30, `synthesize.py` replays those commits for each further space with its own name (and so
+its own SITE value), and checks two of them against spaces built by mtx itself, byte for byte.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ if __package__ in (None, ""):
 from benchmarks.kustomize_tree import write_tree
 from benchmarks.manifests import BASE_SPACE, SERVICES, override_of, region_of, space_name, unit_yaml
 from benchmarks.mtxcmd import run_mtx
+from benchmarks.synthesize import SEED, check, grow
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 DONE_MARKER = ".bench-complete"
 
 
@@ -40,7 +42,7 @@ def build_mtx_repo(repo: Path, *, spaces: int, in_process: bool, log: bool = Tru
             manifest = Path(scratch) / f"{name}.yaml"
             manifest.write_text(unit_yaml(index))
             run_mtx(["unit", "create", name, str(manifest), "--space", BASE_SPACE], repo=repo, in_process=in_process)
-    for index in range(spaces):
+    for index in range(min(spaces, SEED)):
         space = space_name(index)
         run_mtx(
             ["space", "create", space, "--label", f"region={region_of(index)}", "--label", "env=prod"],
@@ -48,9 +50,17 @@ def build_mtx_repo(repo: Path, *, spaces: int, in_process: bool, log: bool = Tru
             in_process=in_process,
         )
         run_mtx(["unit", "create", "--space", space, "--upstream-space", BASE_SPACE], repo=repo, in_process=in_process)
-        run_mtx(override_of(index).mtx_args(space), repo=repo, in_process=in_process)
-        if log and (index + 1) % 25 == 0:
+        for command in override_of(index).mtx_commands(space):
+            run_mtx(command, repo=repo, in_process=in_process)
+        if log and (index + 1) % 10 == 0:
             print(f"  {index + 1}/{spaces} spaces ({time.monotonic() - started:.0f} s)", file=sys.stderr)
+    if spaces > SEED:
+        grow(repo, spaces=spaces, log=log)
+        problems = check(repo, spaces=spaces, scratch=repo.parent / "check")
+        if problems:
+            raise RuntimeError("synthesized spaces differ from what mtx writes: " + "; ".join(problems))
+        if log:
+            print("  checked: two synthesized spaces are byte for byte what mtx writes", file=sys.stderr)
 
 
 def generate(out: Path, *, spaces: int, via: str | None = None, log: bool = True) -> Path:

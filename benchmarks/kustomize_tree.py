@@ -1,7 +1,7 @@
 """The kustomize equivalent of a generated mtx repo: one base and one overlay per space.
 
 Each overlay sets the namespace and the space labels (what `mtx render` adds) and makes the
-space's one override: a `replicas:` entry per Deployment, or a strategic-merge patch per Deployment
+space's overrides: a `replicas:` entry per Deployment and a strategic-merge patch per Deployment
 that sets the env var in its container.
 """
 
@@ -42,7 +42,7 @@ def overlay_text(space: str, override: Override, *, units: int = len(SERVICES)) 
     if override.replicas is not None:
         lines.append("replicas:")
         lines += [f"- name: {name}\n  count: {override.replicas}" for name in names]
-    elif override.env is not None:
+    if override.env is not None:
         key, value = override.env
         lines.append("patches:")
         for name in names:

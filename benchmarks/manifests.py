@@ -146,25 +146,25 @@ def region_of(index: int) -> str:
 
 @dataclass(frozen=True)
 class Override:
-    """A space's one local change: replicas for every Deployment, or an env var in every container."""
+    """A space's local changes: replicas for every Deployment and an env var in every container."""
 
     replicas: int | None = None
     env: tuple[str, str] | None = None
 
-    def mtx_args(self, space: str) -> list[str]:
-        """The `mtx run …` command line that makes this override."""
+    def mtx_commands(self, space: str) -> list[list[str]]:
+        """The `mtx run …` command lines that make this override, one commit each."""
+        commands = []
         if self.replicas is not None:
-            return ["run", "set-replicas", "--replicas", str(self.replicas), "--space", space]
-        assert self.env is not None
-        return ["run", "set-env-var", "--env-var", f"{self.env[0]}={self.env[1]}", "--space", space]
+            commands.append(["run", "set-replicas", "--replicas", str(self.replicas), "--space", space])
+        if self.env is not None:
+            commands.append(["run", "set-env-var", "--env-var", f"{self.env[0]}={self.env[1]}", "--space", space])
+        return commands
 
 
 def override_of(index: int) -> Override:
-    """Even spaces scale every Deployment (3-5 replicas); odd spaces set SITE=<space> in every container.
+    """Every space scales its Deployments (3-5 replicas) and sets SITE=<space> in every container.
 
-    So half the spaces share their units' content with others (as regions with one scale do) and half
-    are unique: an implementation cannot make the fleet cheap by merging each distinct blob once.
+    So every space's units are its own content, as real regions' overrides are: an implementation
+    cannot make the fleet cheap by merging each distinct blob once.
     """
-    if index % 2 == 0:
-        return Override(replicas=3 + index % 3)
-    return Override(env=("SITE", space_name(index)))
+    return Override(replicas=3 + index % 3, env=("SITE", space_name(index)))

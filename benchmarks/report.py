@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -137,3 +138,44 @@ def table(rows: list[Row], *, header: str) -> str:
 
 def as_json(rows: list[Row], *, meta: dict[str, Any]) -> str:
     return json.dumps({"meta": meta, "results": [row.as_json() for row in rows]}, indent=2)
+
+
+# Commands whose work does not grow with the repo: their whole time is shown, not a share per unit.
+_WHOLE = ("`mtx --help`", "render one space", "link a ", "one-unit edit")
+
+
+def _size_free(name: str) -> str:
+    """A row's name with its counts taken out, so one command's rows at two sizes pair up."""
+    return re.sub(r"\d[\d,]*", "N", name)
+
+
+def growth_table(runs: list[tuple[int, list[Row]]]) -> str:
+    """Cost per unit (mtx wall and CPU milliseconds / units) of each command at each size, and its growth."""
+    sizes = [units for units, _ in runs]
+    by_name: dict[str, dict[int, Row]] = {}
+    for units, rows in runs:
+        for row in rows:
+            if row.mtx is not None and not row.error:
+                by_name.setdefault(_size_free(row.name), {})[units] = row
+    head = " | ".join(f"{units:,} units: ms/unit wall (cpu)" for units in sizes)
+    lines = [
+        "Cost per unit at each size (whole-process wall and CPU time divided by the units in the repo):",
+        "",
+        f"| command | {head} | growth {sizes[0]:,} -> {sizes[-1]:,} (cpu) |",
+        "|---|" + "---|" * len(sizes) + "---|",
+    ]
+    for name, at in by_name.items():
+        whole = name.startswith(_WHOLE)
+        costs = {units: _per_unit(at.get(units), 1 if whole else units) for units in sizes}
+        cells = ["-" if cost is None else f"{cost[0]:.3f} ({cost[1]:.3f})" for cost in costs.values()]
+        first, last = costs[sizes[0]], costs[sizes[-1]]
+        growth = f"{last[1] / first[1]:.2f}x" if first is not None and last is not None and first[1] > 0 else "-"
+        lines.append(f"| {name}{' (ms, whole command)' if whole else ''} | {' | '.join(cells)} | {growth} |")
+    return "\n".join(lines)
+
+
+def _per_unit(row: Row | None, units: int) -> tuple[float, float] | None:
+    """Wall and CPU milliseconds per unit of a row's mtx sample."""
+    if row is None or row.mtx is None:
+        return None
+    return 1000 * row.mtx.wall / units, 1000 * row.mtx.cpu / units

@@ -2,9 +2,9 @@
 
 The lines are the scripts' own, in order, with the name prefix and ConfigHub-only steps left out, the
 `|| true` guards dropped (every line must work) and `k8s/X.yaml` read from this repo's `base/`. Each
-stage runs in a fresh config repo, as after the tutorial's cleanup. Left out, and why: `cub link create`
-(placeholder links: not part of this work), stage 3's `cub run set-string-path --resource-type …` (cub's
-function flags; mtx's spelling `--path --value` runs instead), `cub unit apply` (delivery is `mtx apply`).
+stage runs in a fresh config repo, as after the tutorial's cleanup. Left out, and why: stage 3's `cub run
+set-string-path --resource-type …` (cub's function flags; mtx's spelling `--path --value` runs instead);
+`deploy 3`, with its `cub unit apply`, is replayed on a cluster in tests/delivery/test_microtraderx_deploy_kube.py.
 Each stage's checks are the results the scripts' comments describe.
 """
 
@@ -123,6 +123,11 @@ def test_stage_3_three_regions_scaled_by_trading_volume(mtx: Mtx) -> None:
             f"mtx unit create ns-{region} --space traderx-infra --upstream-space traderx-infra --upstream-unit ns-base",
             f"mtx run set-string-path --path metadata.name --value traderx-prod-{region} --unit ns-{region}"
             " --space traderx-infra --quiet",
+            f"mtx link create --space traderx-prod-{region} --json app-to-ns-ref reference-data ns-{region}"
+            " traderx-infra",
+            f"mtx link create --space traderx-prod-{region} --json app-to-ns-trade trade-service ns-{region}"
+            " traderx-infra",
+            f"mtx link create --space traderx-prod-{region} --json trade-to-ref trade-service reference-data",
         )
     replay(
         mtx,
@@ -133,6 +138,8 @@ def test_stage_3_three_regions_scaled_by_trading_volume(mtx: Mtx) -> None:
     assert {r: replicas(mtx, f"traderx-prod-{r}") for r in REGIONS} == SCALE
     names = mtx("unit", "data", "ns-eu", "--space", "traderx-infra").out
     assert "name: traderx-prod-eu" in names
+    links = mtx.json("link", "list", "--space", "traderx-prod-*")
+    assert len(links) == 9 and {link["update_type"] for link in links} == {"NeedsProvides"}
 
 
 def test_stage_4_regional_scale_is_preserved_by_the_upgrade(mtx: Mtx) -> None:

@@ -81,6 +81,16 @@ def test_stage_3_three_regions_scaled_3_5_2_from_one_base(tmp_path: Path) -> Non
     infra = m.json("unit", "list", "--space", "traderx-infra")
     assert sorted(u["data"]["metadata"]["name"] for u in infra) == sorted(REGIONS)
     assert {u["kinds"][0] for u in infra} == {"Namespace"}
+    # the base leaves the namespace a placeholder; each region's links to its Namespace unit fill it in
+    base = m.json("unit", "list", "--space", "traderx-base")
+    assert {d["metadata"]["namespace"] for u in base for d in u["documents"]} == {"confighubplaceholder"}
+    for space in REGIONS:
+        for u in m.json("unit", "list", "--space", space):
+            assert {d["metadata"]["namespace"] for d in u["documents"]} == {space}
+    links = m.json("link", "list", "--space", "traderx-prod-*")
+    assert sorted({(link["link"], link["to"]["space"]) for link in links}) == [
+        ("app-to-ns-ref", "traderx-infra"), ("app-to-ns-trade", "traderx-infra"), ("trade-to-ref", "traderx-prod-asia"),
+        ("trade-to-ref", "traderx-prod-eu"), ("trade-to-ref", "traderx-prod-us")]  # fmt: skip
 
 
 def test_stage_4_push_upgrade_in_one_commit_keeps_3_5_2(tmp_path: Path) -> None:

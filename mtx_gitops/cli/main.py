@@ -25,6 +25,7 @@ from mtx_gitops.cli import (
     space,
     tutorial,
     unit,
+    unit_delivery,
     unit_history,
     unit_update,
     validate,
@@ -108,6 +109,7 @@ delivery.register(commands)
 commands.command("merge-file")(merge.merge_file)
 commands.command("validate")(validate.validate)
 unit_history.register(unit.app)
+unit_delivery.register(unit.app)
 unit_update.register(unit.app)
 revert.register(commands, changeset.app)
 GROUPS = {

@@ -143,7 +143,13 @@ BranchPrefix = Annotated[str | None, typer.Option(help="git-branch: branch of sp
 def target_create(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Target slug.")],
-    kind: Kind = "directory",
+    parameters: Annotated[
+        str | None, typer.Argument(help="cub's form: parameters JSON ('{}', '{\"KubeContext\": \"c\"}').")
+    ] = None,
+    worker: Annotated[str | None, typer.Argument(help="cub's form: the worker that serves it.")] = None,
+    space: Annotated[str | None, typer.Option("--space", "-s", help="cub's form: the space it belongs to.")] = None,
+    provider: Annotated[str, typer.Option("--provider", "-p", help="cub's form: Kubernetes.")] = "Kubernetes",
+    kind: Annotated[str | None, typer.Option(help="kubernetes, directory or git-branch (default directory).")] = None,
     kubeconfig: Kubeconfig = None,
     context: KubeContext = None,
     path: TargetPath = None,
@@ -151,17 +157,35 @@ def target_create(
     branch_prefix: BranchPrefix = None,
     webhook: Webhook = None,
 ) -> None:
-    """Define where spaces are delivered (refuses a target that exists: see `target update`)."""
+    """Define where spaces are delivered (refuses a target that exists: see `target update`).
+
+    cub's form `target create T PARAMS [WORKER] --space S` maps KubeContext, KubeConfig and Path onto
+    mtx's fields; a kubernetes target without a kubeconfig leaves the credentials to its worker.
+    """
     from mtx_gitops.ops.targets import create_target
 
     g = get_globals(ctx)
     repo = g.open_repo()
+    if parameters is not None or space is not None:
+        from mtx_gitops.errors import UserError
+        from mtx_gitops.ops.unit_targets import create_cub_target
+
+        if not space or kind or kubeconfig or context or path or url or branch_prefix:
+            raise UserError("cub's form is `target create T PARAMS [WORKER] --space S`, without --kind and its options")
+        result = create_cub_target(repo, name, parameters or "{}", worker=worker, space=space, provider=provider,
+                                   **g.write_options(repo))  # fmt: skip
+        emit_write(ctx, result)
+        return
+    if worker is not None:
+        from mtx_gitops.errors import UserError
+
+        raise UserError("a worker is named in cub's form only: `target create T PARAMS WORKER --space S`")
     emit_write(
         ctx,
         create_target(
             repo,
             name,
-            kind=kind,
+            kind=kind or "directory",
             kubeconfig=kubeconfig,
             context=context,
             path=path,
@@ -212,13 +236,27 @@ def target_update(
 
 
 @target_app.command("list")
-def target_list(ctx: typer.Context) -> None:
-    """List targets and the spaces they deliver."""
+def target_list(
+    ctx: typer.Context,
+    space: Annotated[
+        str | None, typer.Option("--space", "-s", help="cub's form: the targets of this space and its units.")
+    ] = None,
+) -> None:
+    """List targets and the spaces they deliver (with --space: that space's, and the units each delivers)."""
     from mtx_gitops.cli.tables import print_rows
     from mtx_gitops.ops.targets import list_targets
 
     g = get_globals(ctx)
-    rows = list_targets(g.open_repo().snapshot(g.branch or "HEAD"))
+    snap = g.open_repo().snapshot(g.branch or "HEAD")
+    if space is not None:
+        from mtx_gitops.ops.unit_targets import list_space_targets
+
+        found = list_space_targets(snap, space)
+        columns = [("TARGET", "target"), ("KIND", "kind"), ("WORKER", "worker"), ("KUBECONFIG", "kubeconfig"),
+                   ("PATH", "path"), ("UNITS", "units")]  # fmt: skip
+        emit(ctx, found, table=lambda: print_rows(found, columns, title=f"Targets of {space}"))
+        return
+    rows = list_targets(snap)
     emit(
         ctx,
         rows,

@@ -11,7 +11,7 @@ from typing import Literal
 from mtx_gitops.core.model import META_DIR, SPACES_DIR, UnitRef
 from mtx_gitops.core.slug import is_slug
 
-Role = Literal["unit", "link", "labels", "unit-link", "space", "other"]
+Role = Literal["unit", "link", "labels", "target", "unit-link", "space", "other"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,9 @@ def role_of(path: str) -> PathRole:
     labels = len(parts) == 5 and parts[2] == META_DIR and parts[3] == "labels" and parts[4].endswith(".yaml")
     if labels and is_slug(parts[4][:-5]):
         return PathRole("labels", space, UnitRef(space, parts[4][:-5]))
+    target = len(parts) == 5 and parts[2] == META_DIR and parts[3] == "targets" and parts[4].endswith(".yaml")
+    if target and is_slug(parts[4][:-5]):
+        return PathRole("target", space, UnitRef(space, parts[4][:-5]))
     unit_link = len(parts) == 5 and parts[2] == META_DIR and parts[3] == "unit-links" and parts[4].endswith(".yaml")
     if unit_link and is_slug(parts[4][:-5]):
         return PathRole("unit-link", space)

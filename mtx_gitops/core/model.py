@@ -38,6 +38,11 @@ def link_path(space: str, unit: str) -> str:
     return f"{SPACES_DIR}/{space}/{META_DIR}/links/{unit}.yaml"
 
 
+def unit_target_path(space: str, unit: str) -> str:
+    """Repo path of a unit's own target (cub's `unit set-target`; without it the space's target delivers it)."""
+    return f"{SPACES_DIR}/{space}/{META_DIR}/targets/{unit}.yaml"
+
+
 def unit_link_path(space: str, name: str) -> str:
     """Repo path of a link of space `space` (cub's link: a unit that needs what another provides)."""
     return f"{SPACES_DIR}/{space}/{META_DIR}/unit-links/{name}.yaml"

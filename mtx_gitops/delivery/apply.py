@@ -103,6 +103,7 @@ def apply_objects(
     render_previous: Callable[[str], Sequence[Object]] | None = None,
     claimed: Mapping[str, str] | None = None,
     unit_needs: Mapping[str, Set[str]] | None = None,
+    prune_units: Set[str] | None = None,
     prune: bool = False,
     allow_empty: bool = False,
     dry_run: bool = False,
@@ -127,7 +128,7 @@ def apply_objects(
         kind=lambda s: s.obj["kind"],
         needs=_object_needs(objects, unit_needs or {}),
     )
-    prunable = find_prunable(cluster, objects, space=space, claimed=claimed) if prune else []
+    prunable = find_prunable(cluster, objects, space=space, claimed=claimed, units=prune_units) if prune else []
     if not allow_empty:
         check_not_emptying(objects, prunable, space=space)
     report.actions.extend(Action("prune", obj) for obj in prunable)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,7 +68,13 @@ class Target:
         a git-branch target without a URL commits there.
         """
         kind = str(data.get("kind", ""))
-        if kind == "kubernetes" and data.get("kubeconfig"):
+        if kind == "kubernetes" and not data.get("kubeconfig"):
+            served = f"worker {data['worker']}" if data.get("worker") else "the worker that serves it"
+            raise UserError(
+                f"target {name!r} has no kubeconfig: {served} brings the credentials (its --target-config); "
+                f"to deliver from here, give it one: `mtx target update {name} --kubeconfig PATH`"
+            )
+        if kind == "kubernetes":
             kubeconfig = str(base / os.path.expanduser(os.path.expandvars(str(data["kubeconfig"]))))
             return Target(name, kind, kubeconfig=kubeconfig, context=data.get("context"))
         if kind == "directory" and data.get("path"):
@@ -86,12 +92,19 @@ class Target:
 
 @dataclass(frozen=True)
 class SpacePlan:
-    """One space of a commit: its target and its rendered objects."""
+    """One space of a commit for one target: the units that target delivers and their rendered objects.
+
+    A space whose units all go to the space's target has one plan; a unit with its own target
+    (`unit set-target`) goes in the plan of that target. `scope` limits what prune may delete to the
+    objects of those units (`unit apply`); None lets it reach every unit of the space on that target.
+    """
 
     space: str
     target: Target | None
     objects: list[Object]
     unit_needs: Mapping[str, frozenset[str]] = field(default_factory=dict)  # unit -> units of this space it needs
+    units: frozenset[str] = frozenset()
+    scope: frozenset[str] | None = None
 
 
 def plan_commit(
@@ -118,14 +131,28 @@ def plan_commit(
     plans = []
     for name in names:
         space = snapshot.space(name)
-        target = None
-        if space.target:
-            if space.target not in targets:
-                raise NotFoundError(f"space {name}: target {space.target!r} is not defined in mtx.yaml")
-            target = _resolve(space.target, targets[space.target], base=base, authority=authority,
-                              strict=serve is None or name in serve, origin=origin)  # fmt: skip
-        plans.append(SpacePlan(name, target, render_snapshot_space(snapshot, name), _unit_needs(snapshot, name)))
+        own = snapshot.unit_targets(name)
+        groups: dict[str | None, list[str]] = {space.target: []}  # the space's target first, even with no unit
+        for unit in snapshot.unit_names(name):
+            groups.setdefault(own.get(unit) or space.target, []).append(unit)
+        groups = {target: units for target, units in groups.items() if units or target == space.target}
+        objects = render_snapshot_space(snapshot, name)
+        for target_name, units in groups.items():
+            target = None
+            if target_name:
+                if target_name not in targets:
+                    whose = f"space {name}" if target_name == space.target else f"unit {name}/{units[0]}"
+                    raise NotFoundError(f"{whose}: target {target_name!r} is not defined in mtx.yaml")
+                target = _resolve(target_name, targets[target_name], base=base, authority=authority,
+                                  strict=serve is None or name in serve, origin=origin)  # fmt: skip
+            mine = frozenset(units)
+            chosen = objects if len(groups) == 1 else [obj for obj in objects if _unit_of(obj) in mine]
+            plans.append(SpacePlan(name, target, chosen, _unit_needs(snapshot, name), units=mine))
     return _providers_first(plans, [link for name in names for link in snapshot.unit_links(name).values()])
+
+
+def _unit_of(obj: Object) -> str:
+    return str((obj["metadata"].get("labels") or {}).get(LABEL_UNIT, ""))
 
 
 def _unit_needs(snapshot: Snapshot, space: str) -> dict[str, frozenset[str]]:
@@ -142,7 +169,11 @@ def _providers_first(plans: list[SpacePlan], links: Sequence[UnitLink]) -> list[
     Units never need each other in a circle (links refuse one); spaces can, through different
     units: then those spaces keep their order.
     """
-    index = {plan.space: i for i, plan in enumerate(plans)}
+    index: dict[str, int] = {}
+    by_space: dict[str, list[SpacePlan]] = {}
+    for plan in plans:
+        index.setdefault(plan.space, len(index))
+        by_space.setdefault(plan.space, []).append(plan)
     needs: dict[str, set[str]] = {}
     for link in links:
         if link.source.space != link.target.space and link.target.space in index:
@@ -157,7 +188,7 @@ def _providers_first(plans: list[SpacePlan], links: Sequence[UnitLink]) -> list[
         for provider in sorted(needs.get(space, ()), key=index.__getitem__):
             place(provider)
         state[space] = 2
-        order.append(plans[index[space]])
+        order.extend(by_space[space])
 
     for plan in plans:
         place(plan.space)
@@ -201,10 +232,19 @@ def render_snapshot_space(snapshot: Snapshot, name: str) -> list[Object]:
     )
 
 
-def claimed_by_others(plans: Sequence[SpacePlan], space: str) -> dict[str, str]:
-    """Identities that other spaces of the same commit deliver to the same target (a moved unit is kept)."""
-    target = next((p.target for p in plans if p.space == space), None)
-    others = [p for p in plans if p.space != space and p.target is not None and p.target == target]
+def claimed_by_others(plans: Sequence[SpacePlan], plan: SpacePlan) -> dict[str, str]:
+    """Identities that the other plans of the same commit deliver to the same place (a moved unit is kept).
+
+    The same place: the same cluster (kubeconfig and context) or directory, whatever the targets are named.
+    """
+    if plan.target is None:
+        return {}
+    place = replace(plan.target, name="")
+    others = [
+        p for p in plans
+        if p.target is not None and (p.space, p.target.name) != (plan.space, plan.target.name)
+        and replace(p.target, name="") == place
+    ]  # fmt: skip
     return {document_identity(obj): p.space for p in others for obj in p.objects}
 
 
@@ -239,6 +279,7 @@ def deliver_space(
             prune=prune,
             allow_empty=allow_empty,
             dry_run=dry_run,
+            units=plan.scope,
         )
         wrote, deleted = ("would write", "would delete") if dry_run else ("wrote", "deleted")
         for path in report.written:
@@ -255,8 +296,9 @@ def deliver_space(
         plan.objects,
         space=plan.space,
         render_previous=lambda commit: _render_at(snapshot, commit, plan.space),
-        claimed=claimed_by_others(plans, plan.space),
+        claimed=claimed_by_others(plans, plan),
         unit_needs=plan.unit_needs,
+        prune_units=plan.scope,
         prune=prune,
         allow_empty=allow_empty,
         dry_run=dry_run,

@@ -74,8 +74,10 @@ def deliver_directory(
     allow_empty: bool = False,
     dry_run: bool = False,
     dump: Dump | None = None,
+    units: Collection[str] | None = None,
 ) -> DirectoryReport:
-    """Write one space's rendering (`objects`) under `root/<space>/`; with `prune`, delete its stale files."""
+    """Write one space's rendering (`objects`) under `root/<space>/`; with `prune`, delete its stale files
+    (only those of `units`, when given: a unit's file is `<unit>.yaml`)."""
     space_dir = space_directory(root, space)
     wanted = unit_texts(objects, space_dir, dump=dump)
     present = yaml_files(space_dir) or {}
@@ -83,6 +85,8 @@ def deliver_directory(
     report.written = _to_write(wanted, present)
     report.unchanged = len(wanted) - len(report.written)
     stale = stale_files(space_dir, present, wanted=wanted, space=space)
+    if units is not None:
+        stale = [path for path in stale if path.stem in units]
     if prune and not allow_empty and stale and not wanted:
         names = ", ".join(path.name for path in stale)
         raise RefusedError(

@@ -9,11 +9,11 @@ now renders (a unit that moved) are never pruned.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mtx_gitops.core.model import document_identity
-from mtx_gitops.delivery.render import ANNOTATION_HASH, LABEL_INVENTORY, object_name
+from mtx_gitops.delivery.render import ANNOTATION_HASH, LABEL_INVENTORY, LABEL_UNIT, object_name
 from mtx_gitops.errors import RefusedError
 
 if TYPE_CHECKING:
@@ -23,12 +23,20 @@ Object = dict[str, Any]
 
 
 def find_prunable(
-    cluster: Cluster, objects: Sequence[Object], *, space: str, claimed: Mapping[str, str] | None = None
+    cluster: Cluster,
+    objects: Sequence[Object],
+    *,
+    space: str,
+    claimed: Mapping[str, str] | None = None,
+    units: Collection[str] | None = None,
 ) -> list[Object]:
-    """Live objects of `space`'s inventory that neither `objects` nor another space (`claimed`) renders."""
+    """Live objects of `space`'s inventory that neither `objects` nor another space (`claimed`) renders
+    (only those of `units`, when given)."""
     keep = {document_identity(obj) for obj in objects} | set(claimed or {})
     prunable = []
     for live in cluster.find_labelled(f"{LABEL_INVENTORY}={space}"):
+        if units is not None and ((live.get("metadata") or {}).get("labels") or {}).get(LABEL_UNIT) not in units:
+            continue
         if _applied_by_mtx(live) and document_identity(live) not in keep:
             prunable.append(_reference(live))
     return sorted(prunable, key=_deletion_order)

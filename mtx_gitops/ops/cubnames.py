@@ -8,7 +8,7 @@ them by slug, in the shape of cub's extended entities (`Space.Slug`, `UpstreamUn
     Space.Slug        space                CreatedAt         date of the first of them
     UpstreamUnit.Slug upstream.unit        UpdatedAt         date of the last of them
     UpstreamSpace.Slug upstream.space      UpgradeNeeded     upgrade_needed
-    Target.Slug       the space's target   Labels            the unit's labels (ops/unitlabels.py)
+    Target.Slug       own, else space's    Labels            the unit's labels (ops/unitlabels.py)
 
 and the same fields again under `Unit` (`.Unit.Slug`), where cub's `unit list --json` keeps them.
 A space carries Slug, Labels, Target.Slug and TotalUnitCount.
@@ -24,8 +24,11 @@ from mtx_gitops.ops.revisions import Revisions
 from mtx_gitops.store import Unit
 
 
-def unit_fields(unit: Unit, space: Space, revisions: Revisions, labels: Mapping[str, str]) -> dict[str, Any]:
-    """The cub-named fields of one unit."""
+def unit_fields(
+    unit: Unit, space: Space, revisions: Revisions, labels: Mapping[str, str], target: str | None = None
+) -> dict[str, Any]:
+    """The cub-named fields of one unit (`target`: its own, else the space's)."""
+    target = target or space.target
     up = unit.link.upstream if unit.link else None
     own = {
         "Slug": unit.ref.unit,
@@ -38,7 +41,7 @@ def unit_fields(unit: Unit, space: Space, revisions: Revisions, labels: Mapping[
         **own,
         "UpgradeNeeded": unit.upgrade_needed,
         "Space": {"Slug": space.name, "Labels": dict(space.labels)},
-        "Target": {"Slug": space.target} if space.target else None,
+        "Target": {"Slug": target} if target else None,
         "UpstreamUnit": {"Slug": up.unit} if up else None,
         "UpstreamSpace": {"Slug": up.space} if up else None,
         "Unit": own,

@@ -151,7 +151,17 @@ def cub_fields(snap: Snapshot, units: Sequence[Unit]) -> dict[UnitRef, dict[str,
     revisions = unit_revisions(snap, [u.ref for u in units])
     spaces = {name: snap.space(name) for name in {u.ref.space for u in units}}
     labels = labels_of(snap, units)
-    return {u.ref: unit_fields(u, spaces[u.ref.space], revisions.get(u.ref, Revisions()), labels[u.ref]) for u in units}
+    targets = {name: snap.unit_targets(name) for name in spaces}
+    return {
+        u.ref: unit_fields(
+            u,
+            spaces[u.ref.space],
+            revisions.get(u.ref, Revisions()),
+            labels[u.ref],
+            targets[u.ref.space].get(u.ref.unit),
+        )
+        for u in units
+    }
 
 
 def last_revisions(snap: Snapshot, refs: Sequence[UnitRef]) -> dict[UnitRef, str]:

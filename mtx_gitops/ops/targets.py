@@ -38,7 +38,7 @@ def create_target(
     def build(snap: Snapshot) -> Plan:
         if name in snap.targets():
             raise AlreadyExistsError(f"target {name!r} exists already; change it with `mtx target update {name}`")
-        files = _with_target(snap, name, target)
+        files = with_target(snap, name, target)
         return Plan("target.create", f"Create target {name}", files=files, done=f"target {name} created")
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
@@ -81,7 +81,7 @@ def update_target(
         )
         hook = old.get("webhook") if webhook is None else webhook
         target.update(_webhook_spec(hook or None))
-        files = _with_target(snap, name, target)
+        files = with_target(snap, name, target)
         return Plan("target.update", f"Update target {name}", files=files, done=f"target {name} updated")
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
@@ -167,7 +167,7 @@ def check_target(snap: Snapshot, target: str | None) -> None:
         raise NotFoundError(f"target {target!r} is not defined in mtx.yaml (known: {known})")
 
 
-def _with_target(snap: Snapshot, name: str, target: dict[str, Any]) -> dict[str, bytes | None]:
+def with_target(snap: Snapshot, name: str, target: dict[str, Any]) -> dict[str, bytes | None]:
     """mtx.yaml with `name` set to `target` (only the lines that change, change)."""
     text = snap.read_text(CONFIG_FILE)
     config = yaml.load_one(text, source=CONFIG_FILE) or {}

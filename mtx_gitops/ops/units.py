@@ -6,7 +6,16 @@ from collections.abc import Mapping
 
 from mtx_gitops import yaml
 from mtx_gitops.core import trailers
-from mtx_gitops.core.model import Link, UnitRef, labels_path, link_path, unit_link_path, unit_path, validate_documents
+from mtx_gitops.core.model import (
+    Link,
+    UnitRef,
+    labels_path,
+    link_path,
+    unit_link_path,
+    unit_path,
+    unit_target_path,
+    validate_documents,
+)
 from mtx_gitops.core.slug import check_slug
 from mtx_gitops.errors import AlreadyExistsError, RefusedError, UserError
 from mtx_gitops.store import Repo, Snapshot
@@ -177,7 +186,8 @@ def delete_unit(
             names = ", ".join(f"{link.source.space}/{link.name}" for link in needing)
             raise RefusedError(f"links {names} need unit {ref}; pass --force to delete it anyway")
         own = [link for link in links if link.source == ref]  # its links go with it
-        paths = [unit_path(ref.space, ref.unit), link_path(ref.space, ref.unit), labels_path(ref.space, ref.unit)]
+        paths = [unit_path(ref.space, ref.unit), link_path(ref.space, ref.unit), labels_path(ref.space, ref.unit),
+                 unit_target_path(ref.space, ref.unit)]  # fmt: skip
         return Plan(
             "unit.delete",
             f"Delete unit {ref}",

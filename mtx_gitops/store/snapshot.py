@@ -24,6 +24,7 @@ from mtx_gitops.core.model import (
     space_meta_path,
     unit_link_path,
     unit_path,
+    unit_target_path,
     validate_documents,
 )
 from mtx_gitops.core.slug import check_slug, is_slug
@@ -214,6 +215,21 @@ class Snapshot:
             name: UnitLink.from_data(space, name, parsed[blob], source=paths[name])
             for name, blob in sorted(files.items())
         }
+
+    def unit_targets(self, space: str) -> dict[str, str]:
+        """unit -> its own target, for the units of `space` that have one (the others use the space's)."""
+        files = self._tree.space(space) if is_slug(space) else None
+        if files is None:
+            return {}
+        blobs = {unit: blob for unit, blob in files.unit_targets.items() if unit in files.units}
+        parsed = self._yaml({blob: unit_target_path(space, unit) for unit, blob in blobs.items()})
+        found = {}
+        for unit, blob in blobs.items():
+            data = parsed[blob]
+            target = data.get("target") if isinstance(data, dict) else None
+            if isinstance(target, str) and target:
+                found[unit] = target
+        return found
 
     def all_unit_links(self) -> list[UnitLink]:
         """Every link of every space (reads the whole tree)."""

@@ -23,6 +23,8 @@ _PREFIX = f"{SPACES_DIR}/"
 _LINKS = f"{META_DIR}/links/"
 _LINKS_LEN = len(_LINKS)
 _META = f"{META_DIR}/space.yaml"
+_TARGETS = f"{META_DIR}/targets/"
+_TARGETS_LEN = len(_TARGETS)
 _UNIT_LINKS = f"{META_DIR}/unit-links/"
 _UNIT_LINKS_LEN = len(_UNIT_LINKS)
 
@@ -37,6 +39,7 @@ class SpaceFiles:
     units: dict[str, str] = field(default_factory=dict)  # unit -> blob, sorted by unit
     links: dict[str, str] = field(default_factory=dict)  # unit -> blob of its link file
     meta: str | None = None  # blob of .mtx/space.yaml
+    unit_targets: dict[str, str] = field(default_factory=dict)  # unit -> blob of .mtx/targets/<unit>.yaml
     unit_links: dict[str, str] = field(default_factory=dict)  # link name -> blob of .mtx/unit-links/<name>.yaml
 
     @property
@@ -68,6 +71,8 @@ def _space_files(skip: int, rows: Iterable[SplitRow]) -> SpaceFiles:
                 found.meta = blob
             elif rest[:_LINKS_LEN] == _LINKS and "/" not in rest[_LINKS_LEN:] and is_slug(rest[_LINKS_LEN:-5]):
                 links[rest[_LINKS_LEN:-5]] = blob
+            elif rest[:_TARGETS_LEN] == _TARGETS and is_slug(name := rest[_TARGETS_LEN:-5]):
+                found.unit_targets[name] = blob
             elif rest[:_UNIT_LINKS_LEN] == _UNIT_LINKS and is_slug(name := rest[_UNIT_LINKS_LEN:-5]):
                 found.unit_links[name] = blob
     found.units = dict(sorted(units.items()))

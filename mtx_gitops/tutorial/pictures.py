@@ -86,7 +86,22 @@ def _stage_3(before: State, after: State, results: Results) -> Body:
         arrow("upstream links", into=regions),
         regions,
         space_panel(after, "traderx-infra", style="dim", expand=False),
+        *_namespace_links(results.get("links") or []),
     ]
+
+
+def _namespace_links(links: list[dict[str, Any]]) -> list[RenderableType]:
+    """One line per region: which apps a link gives which namespace (what `link create` filled in)."""
+    lines: list[RenderableType] = []
+    by_space: dict[str, list[dict[str, Any]]] = {}
+    for link in links:
+        by_space.setdefault(link["space"], []).append(link)
+    for space, found in by_space.items():
+        filled = sorted({fill["value"] for link in found for fill in link["filled"]})
+        apps = sorted({link["from"]["unit"] for link in found if link["filled"]})
+        if apps:
+            lines.append(Text(f"links: {space}: {', '.join(apps)} → namespace {', '.join(filled)}", style="cyan"))
+    return lines
 
 
 def _stage_4(before: State, after: State, results: Results) -> Body:

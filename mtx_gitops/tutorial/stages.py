@@ -15,6 +15,7 @@ from mtx_gitops.tutorial.runner import Runner
 from mtx_gitops.tutorial.state import State
 
 REGIONS = (("us", 3), ("eu", 5), ("asia", 2))
+PLACEHOLDER = "confighubplaceholder"  # what a link fills (cub's placeholder)
 PROD_REGIONS = tuple(f"traderx-prod-{region}" for region, _ in REGIONS)
 IMAGE = "ghcr.io/finos/traderx/{service}:{tag}"
 EU = "traderx-prod-eu"
@@ -63,28 +64,26 @@ def three_environments(run: Runner) -> Results:
 
 
 def three_regions(run: Runner) -> Results:
-    """Stage 3: traderx-base, three linked regions scaled 3/5/2, and a traderx-infra space of Namespaces."""
+    """Stage 3: traderx-base, a traderx-infra space with a Namespace per region, three linked regions
+    scaled 3/5/2 whose apps link to their region's Namespace (which fills in their namespace)."""
     run.mtx("space", "create", "traderx-base")
     for unit in ("reference-data", "trade-service"):
         run.mtx("unit", "create", unit, f"base/{unit}.yaml", "--space", "traderx-base")
+    # The base leaves the namespace to each region: a placeholder, which a link to a Namespace fills.
+    run.mtx("run", "set-string-path", "--path", "metadata.namespace", "--value", PLACEHOLDER, "--space", "traderx-base")
+    run.mtx("space", "create", "traderx-infra", "--target", "local")
     for region, replicas in REGIONS:
         space = f"traderx-prod-{region}"
         run.mtx("target", "create", f"prod-{region}", "--kind", "directory", "--path", DIRECTORIES[f"prod-{region}"])
         run.mtx("space", "create", space, "--label", f"region={region}", "--target", f"prod-{region}")
         run.mtx("unit", "create", "--space", space, "--upstream-space", "traderx-base")
+        namespace = namespace_manifest(space, region)
+        run.mtx("unit", "create", f"ns-{region}", "-", "--space", "traderx-infra", stdin=namespace)
+        for link, unit in (("app-to-ns-ref", "reference-data"), ("app-to-ns-trade", "trade-service")):
+            run.mtx("link", "create", "--space", space, link, unit, f"ns-{region}", "traderx-infra")
+        run.mtx("link", "create", "--space", space, "trade-to-ref", "trade-service", "reference-data")
         run.mtx("run", "set-replicas", "--unit", "trade-service", "--space", space, "--replicas", str(replicas))
-    run.mtx("space", "create", "traderx-infra", "--target", "local")
-    for region, _ in REGIONS:
-        run.mtx(
-            "unit",
-            "create",
-            f"ns-prod-{region}",
-            "-",
-            "--space",
-            "traderx-infra",
-            stdin=namespace_manifest(f"traderx-prod-{region}", region),
-        )
-    return {}
+    return {"links": run.read("link", "list", "--space", "traderx-prod-*")}
 
 
 def push_upgrade(run: Runner) -> Results:
