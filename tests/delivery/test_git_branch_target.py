@@ -196,13 +196,15 @@ def test_two_workers_racing_make_one_commit_per_source_commit(tmp_path: Path, mo
     # Worker B gets in between worker A's read of the branch and its push: A's compare-and-swap fails.
     original_move = BranchRepo.move
     raced: list[str] = []
+    others: list[str] = []
 
-    def move_after_the_other_worker(self: BranchRepo, name: str, *, new: str, old: str | None) -> None:
+    def move_after_the_other_worker(self: BranchRepo, name: str, *, new: str, old: str | None) -> bool:
         if name == branch and not raced:
             raced.append(name)
             other = run_worker_process(repo.root, cache=tmp_path / "machine-b")
             assert other.returncode == 0, other.stderr
-        original_move(self, name, new=new, old=old)
+            others.append(other.stdout + other.stderr)
+        return original_move(self, name, new=new, old=old)
 
     monkeypatch.setattr(BranchRepo, "move", move_after_the_other_worker)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "machine-a"))
@@ -217,7 +219,7 @@ def test_two_workers_racing_make_one_commit_per_source_commit(tmp_path: Path, mo
         assert git(remote, "rev-list", "--count", f"env/traderx-prod-{region}").strip() == "1"
         assert f"Mtx-Source-Commit: {source}" in trailers(remote, f"env/traderx-prod-{region}")
     eu = [line for line in lines if line.startswith("traderx-prod-eu:")]
-    assert eu == [f"traderx-prod-eu: branch {branch} has {source[:12]} already"], lines
+    assert eu == [f"traderx-prod-eu: branch {branch} has {source[:12]} already"], (lines, others)
 
     # Both at once, as two processes on two machines, on a new source commit: still one commit each.
     repo.unit("traderx-prod-eu", "trade-service", deployment("trade-service", replicas=6))
