@@ -48,3 +48,9 @@ def test_typer_imported_by_the_tutorial_breaks_the_cli_contract(tmp_path: Path) 
     out = lint_imports(tmp_path, "tutorial/runner.py", "import typer")
     assert "only cli imports typer; only cli and tutorial import rich BROKEN" in out
     assert "mtx_gitops.tutorial.runner -> typer" in out
+
+
+def test_the_cel_library_imported_by_an_ops_module_breaks_the_cel_contract(tmp_path: Path) -> None:
+    out = lint_imports(tmp_path, "ops/function_calls.py", "import cel")
+    assert "only the CEL adapter imports the CEL library BROKEN" in out
+    assert "mtx_gitops.ops.function_calls -> cel" in out

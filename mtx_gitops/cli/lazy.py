@@ -39,6 +39,10 @@ class LazyGroup(TyperGroup):
 
         self.lazy[name] = (_short(sub_app.info.help), build)
 
+    def add_lazy_factory(self, name: str, short: str, build: Factory) -> None:
+        """Register a command (or group) that `build` makes as click does, without a Typer app."""
+        self.lazy[name] = (short, build)
+
     def add_lazy_commands(self, holder: typer.Typer) -> None:
         """Register every command of `holder` (`mtx init`, `mtx log`, …) as a top-level command."""
         for info in holder.registered_commands:
@@ -53,7 +57,7 @@ class LazyGroup(TyperGroup):
         if entry is None:
             return None
         if cmd_name not in self.commands:
-            self.commands[cmd_name] = _with_global_options(entry[1]())
+            self.commands[cmd_name] = with_global_options(entry[1]())
         return self.commands[cmd_name]
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
@@ -67,7 +71,7 @@ def _from_info(info: Any) -> Factory:
     return lambda: typer.main.get_command_from_info(info, pretty_exceptions_short=False, rich_markup_mode=None)
 
 
-def _with_global_options(command: Any) -> Any:
+def with_global_options(command: Any) -> Any:
     """Make the help of `command` (and of its sub-commands) end with the root's global options, and
     list its sub-commands with their whole first paragraph."""
     own_epilog = command.format_epilog
@@ -83,5 +87,5 @@ def _with_global_options(command: Any) -> Any:
     command.format_epilog = format_epilog
     for sub in getattr(command, "commands", {}).values():
         sub.short_help = sub.short_help or _short(sub.help)  # click would cut it at ~45 characters
-        _with_global_options(sub)
+        with_global_options(sub)
     return command

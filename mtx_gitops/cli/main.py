@@ -17,9 +17,12 @@ from mtx_gitops.cli import (
     audit,
     changeset,
     delivery,
+    filter,
+    function,
     link,
     merge,
     revert,
+    revision,
     rollout,
     run,
     space,
@@ -27,6 +30,7 @@ from mtx_gitops.cli import (
     unit,
     unit_delivery,
     unit_history,
+    unit_tree,
     unit_update,
     validate,
     worker,
@@ -109,6 +113,7 @@ delivery.register(commands)
 commands.command("merge-file")(merge.merge_file)
 commands.command("validate")(validate.validate)
 unit_history.register(unit.app)
+unit_tree.register(unit.app)
 unit_delivery.register(unit.app)
 unit_update.register(unit.app)
 revert.register(commands, changeset.app)
@@ -116,8 +121,10 @@ GROUPS = {
     "space": space.app,
     "target": space.target_app,
     "unit": unit.app,
+    "function": function.app,
+    "revision": revision.app,
+    "filter": filter.app,
     "link": link.app,
-    "run": run.app,
     "changeset": changeset.app,
     "tutorial": tutorial.app,
     "rollout": rollout.app,
@@ -181,6 +188,7 @@ def _command() -> Callable[..., Any]:
     group.add_lazy_commands(commands)
     for name, sub_app in GROUPS.items():
         group.add_lazy_group(name, sub_app)
+    group.add_lazy_factory("run", run.HELP, run.build)
     return group
 
 

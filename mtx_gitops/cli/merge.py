@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from mtx_gitops.cli.context import get_globals
-from mtx_gitops.core.conflictview import describe
 from mtx_gitops.errors import UserError
 
 
@@ -27,6 +26,7 @@ def merge_file(
     import json
 
     from mtx_gitops.cli.tables import console
+    from mtx_gitops.core.conflictview import describe
     from mtx_gitops.core.model import POLICIES
     from mtx_gitops.ops.mergefile import merge_files
 

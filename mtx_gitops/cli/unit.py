@@ -117,6 +117,7 @@ def list_(
         str | None, typer.Option("--where-data", help="WHERE over the documents only: every name a path (cub).")
     ] = None,
     no_data: Annotated[bool, typer.Option("--no-data", help="Leave the documents out of JSON/YAML.")] = False,
+    filter_: Annotated[str | None, typer.Option("--filter", help="A stored filter SPACE/NAME (and --where).")] = None,
 ) -> None:
     """List units of the spaces matching --space, filtered by --where.
 
@@ -144,6 +145,10 @@ def list_(
     g = get_globals(ctx)
     snap = g.open_repo().snapshot(g.branch or "HEAD")
     with_data = not no_data and g.output != "table"
+    if filter_ is not None:
+        from mtx_gitops.ops.filters import narrowed
+
+        where, where_data = narrowed(snap, filter_, where=where, where_data=where_data)
     rows = list_units(snap, space, where=where, where_data=where_data, with_data=with_data)
     for row in rows:
         up = row["upstream"]

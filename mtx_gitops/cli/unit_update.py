@@ -6,7 +6,8 @@
     unit update --space GLOB --where EXPR --patch …     every matching unit, one commit
     unit update U --space S FILE|-                      new manifests; the upstream link stays
     unit update [U] --space GLOB --upgrade [--patch]    push upstream changes (cub's --patch is a no-op here)
-    unit update U --space S --merge-unit S2/U2          lateral promotion
+    unit update U --space S --merge-unit S2/U2          lateral promotion (cub: --merge-source S2/U2)
+    unit update U --space S --restore N|-N|COMMIT       back to revision N (-N: N revisions back)
     unit update U --space S --label k=v [--label k-]    the unit's own labels (k- removes k)
 
 `--patch` takes a value only when the next word is JSON (starts with `{` or `[`); otherwise it is cub's
@@ -53,8 +54,18 @@ def update(
     where: Annotated[str | None, typer.Option("--where", help="WHERE expression selecting units.")] = None,
     on_conflict: Annotated[str, typer.Option(help="local (default), upstream or fail.")] = "local",
     merge_unit: Annotated[str | None, typer.Option(help="Lateral merge: carry SPACE/UNIT's change here.")] = None,
-    merge_base: Annotated[str | None, typer.Option(help="Source revision the change starts from.")] = None,
-    merge_end: Annotated[str | None, typer.Option(help="Source revision the change ends at.")] = None,
+    merge_source: Annotated[
+        str | None, typer.Option("--merge-source", help="cub's name for --merge-unit: SPACE/UNIT.")
+    ] = None,
+    merge_base: Annotated[
+        str | None, typer.Option(help="Source revision the change starts from (a revision number or commit).")
+    ] = None,
+    merge_end: Annotated[
+        str | None, typer.Option(help="Source revision the change ends at (a revision number or commit).")
+    ] = None,
+    restore: Annotated[
+        str | None, typer.Option("--restore", help="Back to revision N, -N revisions back, or a commit.")
+    ] = None,
 ) -> None:
     """Edit units by patch or new data, push upstream upgrades, or merge another unit's change laterally."""
     from mtx_gitops.core.model import POLICIES, UnitRef
@@ -70,9 +81,14 @@ def update(
     if len(sources) > 1:
         raise UserError("give one of --patch JSON, --patch-file, --from-stdin or --filename")
     patching = bool(sources) or bool(label) or (patch_flag and not upgrade)
-    modes = [patching, upgrade, merge_unit is not None, file is not None]
+    if merge_unit is not None and merge_source is not None:
+        raise UserError("give one of --merge-unit and --merge-source (they are the same)")
+    merge_unit = merge_unit if merge_unit is not None else merge_source
+    modes = [patching, upgrade, merge_unit is not None, file is not None, restore is not None]
     if sum(modes) != 1:
-        raise UserError("give one of --patch (or --label), --upgrade, --merge-unit or a FILE of new manifests")
+        raise UserError(
+            "give one of --patch (or --label), --upgrade, --merge-source, --restore or a FILE of new manifests"
+        )
     if patch_flag and not (sources or label or upgrade):
         raise UserError("--patch needs the patch: a JSON value, --from-stdin or --filename")
     repo = g.open_repo()
@@ -105,6 +121,11 @@ def update(
     if where is not None:
         raise UserError("--where selects units only without a unit name")
     ref = UnitRef(space, name)
+    if restore is not None:
+        from mtx_gitops.ops.history import restore_revision
+
+        emit_write(ctx, restore_revision(repo, ref, restore, **opts))
+        return
     if merge_unit is not None:
         from mtx_gitops.ops.lateral import merge_from
 

@@ -7,87 +7,40 @@ above it:
                 #  "x-kubernetes-patch-merge-key": "name", "x-kubernetes-patch-strategy": "merge"}
     spec: # {"$ref": "#/definitions/io.k8s.api.core.v1.PodSpec"}
 
-The core parses no YAML, so this follows keys through the text by indentation. The result maps
-field paths, relative to the document and with `[*]` for any list element, to merge keys (`()`:
-compare the list whole) or to the type a `$ref` names (from the official definitions); it is what
-`merge_values(hints=...)` takes. Comments that are not JSON objects give no hints.
+The YAML package reads those comments (`yaml.commented_fields`: (field path, JSON object) pairs);
+this turns them into hints. The result maps field paths, relative to the document and with `[*]` for
+any list element, to merge keys (`()`: compare the list whole) or to the type a `$ref` names (from the
+official definitions); it is what `merge_values(hints=...)` takes.
 """
 
 from __future__ import annotations
 
-import json
-import re
+from collections.abc import Iterable
 from typing import Any
 
 from mtx_gitops.core.kube_types import Node, TypeTable
 from mtx_gitops.core.path_syntax import Step, format_path
 
 _WILDCARD = Step(wildcard=True)
-_KEY_LINE = re.compile(
-    r"""(?P<key>"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{}\[\],&*!|>%@`-][^#]*?|-[^\s#][^#]*?)"""
-    r"""\s*:(?:\s+(?P<rest>.*))?$"""
-)
-_JSON_COMMENT = re.compile(r"(?:^|\s)#\s*(\{.*\})\s*$")
 
 
 Hint = tuple[str, ...] | Node
 
 
-def schema_hints(*texts: str, types: TypeTable | None = None) -> dict[str, Hint]:
-    """The hints in the comments of YAML texts (later texts win where they disagree).
+CommentedField = tuple[tuple[Step, ...], dict[str, Any]]
 
-    A hint is a list's merge keys (`()`: atomic), or the type a `$ref` names, looked up in `types`.
+
+def schema_hints(*texts: Iterable[CommentedField], types: TypeTable | None = None) -> dict[str, Hint]:
+    """The hints the commented fields of YAML texts give (later texts win where they disagree).
+
+    Each of `texts` is what `yaml.commented_fields` read from one text. A hint is a list's merge keys
+    (`()`: atomic), or the type a `$ref` names, looked up in `types`.
     """
     hints: dict[str, Hint] = {}
-    for text in texts:
-        for steps, schema in _commented_fields(text):
+    for fields in texts:
+        for steps, schema in fields:
             _apply_schema(schema, steps, hints, types)
     return hints
-
-
-def _commented_fields(text: str) -> list[tuple[tuple[Step, ...], dict[str, Any]]]:
-    """Each field that carries a JSON comment, as (path steps, parsed comment)."""
-    found: list[tuple[tuple[Step, ...], dict[str, Any]]] = []
-    stack: list[tuple[int, Step]] = []  # open fields and list elements, by column
-    pending: dict[str, Any] | None = None  # a head comment waiting for its field
-    block_column: int | None = None  # inside a block scalar started by a key at this column
-    for line in text.splitlines():
-        stripped = line.lstrip(" ")
-        column = len(line) - len(stripped)
-        if block_column is not None and (not stripped or column > block_column):
-            continue
-        block_column = None
-        if stripped.startswith("#"):
-            pending = _json_object(stripped.lstrip("#")) or pending
-            continue
-        if not stripped or stripped.startswith(("---", "...")):
-            if stripped:
-                stack.clear()
-            pending = None
-            continue
-        while stripped.startswith("- ") or stripped == "-":
-            while stack and (stack[-1][0] > column or (stack[-1][0] == column and stack[-1][1].wildcard)):
-                stack.pop()
-            stack.append((column, _WILDCARD))
-            rest = stripped[1:].lstrip(" ")
-            column += len(stripped) - len(rest)
-            stripped = rest
-        match = _KEY_LINE.match(stripped)
-        if match is None:
-            pending = None
-            continue
-        while stack and stack[-1][0] >= column:
-            stack.pop()
-        stack.append((column, Step(key=_unquote(match["key"]))))
-        rest = match["rest"] or ""
-        comment = _JSON_COMMENT.search(rest)
-        schema = (_json_object(comment.group(1)) if comment else None) or pending
-        if schema is not None:
-            found.append((tuple(step for _, step in stack), schema))
-        pending = None
-        if rest.startswith(("|", ">")):
-            block_column = column
-    return found
 
 
 def _apply_schema(
@@ -123,25 +76,3 @@ def _merge_keys(schema: dict[str, Any]) -> tuple[str, ...] | None:
     if schema.get("x-kubernetes-list-type") == "atomic" or schema.get("x-kubernetes-patch-strategy") == "replace":
         return ()
     return None
-
-
-def _json_object(text: str) -> dict[str, Any] | None:
-    text = text.strip()
-    if not text.startswith("{"):
-        return None
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
-
-
-def _unquote(key: str) -> str:
-    if len(key) >= 2 and key[0] == key[-1] == "'":
-        return key[1:-1].replace("''", "'")
-    if len(key) >= 2 and key[0] == key[-1] == '"':
-        try:
-            return str(json.loads(key))
-        except ValueError:
-            return key[1:-1]
-    return key

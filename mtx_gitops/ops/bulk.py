@@ -7,7 +7,7 @@ from typing import Any
 
 from mtx_gitops.core import functions
 from mtx_gitops.core.functions import RunResult
-from mtx_gitops.ops.edit import Edit, edit_units
+from mtx_gitops.ops.edit import Edit, Select, edit_units
 from mtx_gitops.ops.query import select_units
 from mtx_gitops.store import Repo, Snapshot, Unit
 from mtx_gitops.transaction import Plan, WriteResult
@@ -69,6 +69,30 @@ def run_function(
     dry_run: bool = False,
 ) -> WriteResult:
     """Run `function` on every unit matching space/where/unit; all changes in one commit."""
+    return run_selected(
+        repo,
+        name,
+        function,
+        select=lambda snap: select_units(snap, space_glob, where=where, unit=unit),
+        subject=f"Run {name} on {space_glob}" + (f" where {where}" if where else ""),
+        branch=branch,
+        message=message,
+        dry_run=dry_run,
+    )
+
+
+def run_selected(
+    repo: Repo,
+    name: str,
+    function: Function,
+    *,
+    select: Select,
+    subject: str,
+    branch: str | None = None,
+    message: str | None = None,
+    dry_run: bool = False,
+) -> WriteResult:
+    """Run `function` on every unit `select` picks; all changes in one commit (`run.NAME`)."""
 
     def edit(snap: Snapshot, u: Unit) -> Edit:
         result = function(snap, u)
@@ -81,10 +105,10 @@ def run_function(
 
     return edit_units(
         repo,
-        select=lambda snap: select_units(snap, space_glob, where=where, unit=unit),
+        select=select,
         edit=edit,
         operation=f"run.{name}",
-        subject=f"Run {name} on {space_glob}" + (f" where {where}" if where else ""),
+        subject=subject,
         branch=branch,
         message=message,
         dry_run=dry_run,

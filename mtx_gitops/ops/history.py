@@ -13,6 +13,7 @@ from mtx_gitops.core.slug import check_slug
 from mtx_gitops.errors import NotFoundError, RefusedError
 from mtx_gitops.ops.audit import LogEntry, read_entries
 from mtx_gitops.ops.kinds import types_for
+from mtx_gitops.ops.revisions import resolve_revision
 from mtx_gitops.store import Repo, Snapshot
 from mtx_gitops.transaction import Plan, UnitChange, WriteResult, write
 
@@ -74,6 +75,25 @@ def restore_unit(
         return plan
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
+
+
+def restore_revision(
+    repo: Repo,
+    ref: UnitRef,
+    revision: str,
+    *,
+    branch: str | None = None,
+    message: str | None = None,
+    dry_run: bool = False,
+) -> WriteResult:
+    """cub's `unit update --restore`: back to revision N of the unit, N revisions back for -N, or to
+    its content at a git revision."""
+    check_slug(ref.space, what="space name")
+    check_slug(ref.unit, what="unit name")
+    snap = repo.snapshot(branch or "HEAD")
+    snap.require(ref)
+    commit = resolve_revision(snap, ref, revision)
+    return restore_unit(repo, ref, commit, branch=branch, message=message, dry_run=dry_run)
 
 
 def diff_revisions(repo: Repo, ref: UnitRef, *, rev: str = "HEAD", revision: str | None = None) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from mtx_gitops.core.model import Policy, UnitRef, unit_path
 from mtx_gitops.errors import ConflictError, NotFoundError, UserError
 from mtx_gitops.ops.edit import Edit, edit_units
 from mtx_gitops.ops.kinds import types_for
+from mtx_gitops.ops.revisions import resolve_revision
 from mtx_gitops.store import Repo, Snapshot, Unit
 from mtx_gitops.transaction import Plan, WriteResult
 
@@ -47,11 +48,11 @@ def merge_from(
         snap.require(source)
         if source == ref:
             raise UserError(f"unit {ref} cannot merge from itself")
-        end = repo.git.resolve(merge_end) if merge_end else snap.commit
+        end = resolve_revision(snap, source, merge_end) if merge_end else snap.commit
         assert end is not None
         path = unit_path(source.space, source.unit)
         if merge_base:
-            base: str | None = repo.git.resolve(merge_base)
+            base: str | None = resolve_revision(snap, source, merge_base)
         else:
             last = last_commits(repo.git, end, [path]).get(path)
             if last is None:

@@ -45,7 +45,7 @@ def merge_files(
     texts = [_load(original, "ORIGINAL"), _load(updated, "UPDATED"), _load(local, "LOCAL")]
     crds = [doc for name in crd_files for doc in _load(name, "--crd")[1]]
     types = with_crds(crd_schemas([*crds, *(doc for _text, docs in texts for doc in docs)]))
-    hints = schema_hints(*(text for text, _docs in texts), types=types)
+    hints = schema_hints(*(yaml.commented_fields(text) for text, _docs in texts), types=types)
     result = merge_documents(texts[0][1], texts[1][1], texts[2][1], policy=policy, hints=hints or None, types=types)
     if policy == "fail" and result.conflicts:
         listed = "; ".join(describe(c.as_json(), base=False) for c in result.conflicts)

@@ -17,6 +17,7 @@ from mtx_gitops.core.kube_types import Node
 from mtx_gitops.core.merge3 import ABSENT, merge_values
 from mtx_gitops.core.schemahints import schema_hints
 from mtx_gitops.schema.types import official
+from mtx_gitops.yaml import commented_fields
 from tests.conformance.vectors import VECTORS, cases
 
 CASES = cases()
@@ -32,7 +33,7 @@ def _case(path: Path) -> tuple[dict[str, Any], tuple[Any, Any, Any], Any, dict[s
     vector = yaml.safe_load(path.read_text(encoding="utf-8"))
     texts = [vector.get(name) or "" for name in ("origin", "update", "local")]
     sides = (_parse(texts[0]), _parse(texts[1]), _parse(texts[2]))
-    return vector, sides, _parse(vector.get("expected")), schema_hints(*texts, types=official())
+    return vector, sides, _parse(vector.get("expected")), schema_hints(*map(commented_fields, texts), types=official())
 
 
 def _type(*sides: Any) -> Node | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from mtx_gitops.core.kube_types import Node
 from mtx_gitops.core.schemahints import schema_hints
 from mtx_gitops.schema.types import official
+from mtx_gitops.yaml import commented_fields
 
 CONTAINER_LIST = (
     '{"items":{"$ref": "#/definitions/io.k8s.api.core.v1.Container"},"type":"array",'
@@ -21,7 +22,7 @@ spec:
       - name: foo # not a schema
         image: foo:bar
 """
-    hints = schema_hints(text, types=official())
+    hints = schema_hints(commented_fields(text), types=official())
 
     assert hints["spec.template.spec.containers"] == ("name",)
     element = hints["spec.template.spec.containers[*]"]
@@ -29,7 +30,7 @@ spec:
     assert element.child("ports").list_keys() == ("containerPort", "protocol")
     assert element.child("env").list_keys() == ("name",)
     # Without the official types a `$ref` names nothing; the comment's own keys still count.
-    assert schema_hints(text) == {"spec.template.spec.containers": ("name",)}
+    assert schema_hints(commented_fields(text)) == {"spec.template.spec.containers": ("name",)}
 
 
 def test_a_head_comment_applies_to_the_next_field() -> None:
@@ -40,7 +41,7 @@ spec:
   containers:
   - name: foo
 """
-    hints = schema_hints(text, types=official())
+    hints = schema_hints(commented_fields(text), types=official())
 
     pod_spec = hints["spec"]
     assert isinstance(pod_spec, Node) and pod_spec.definition == "io.k8s.api.core.v1.PodSpec"
@@ -60,7 +61,7 @@ items:
   gadgets: # {"type": "array", "x-kubernetes-list-type": "atomic"}
   - x
 """
-    assert schema_hints(text) == {"items[*].widgets": ("id", "zone"), "items[*].gadgets": ()}
+    assert schema_hints(commented_fields(text)) == {"items[*].widgets": ("id", "zone"), "items[*].gadgets": ()}
 
 
 def test_quoted_keys_block_scalars_and_documents() -> None:
@@ -74,7 +75,7 @@ data:
   "a.b": # {"x-kubernetes-patch-merge-key": "k"}
   - k: 1
 """
-    assert schema_hints(text) == {'data["a.b"]': ("k",)}
+    assert schema_hints(commented_fields(text)) == {'data["a.b"]': ("k",)}
 
 
 def test_comments_that_are_not_schemas_give_nothing() -> None:
@@ -85,11 +86,11 @@ spec:
   # {not json}
   args: [a]
 """
-    assert schema_hints(text) == {}
+    assert schema_hints(commented_fields(text)) == {}
 
 
 def test_later_texts_win() -> None:
     first = 'list: # {"x-kubernetes-patch-merge-key": "a"}\n'
     second = 'list: # {"x-kubernetes-patch-merge-key": "b"}\n'
 
-    assert schema_hints(first, second) == {"list": ("b",)}
+    assert schema_hints(commented_fields(first), commented_fields(second)) == {"list": ("b",)}
