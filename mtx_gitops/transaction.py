@@ -68,6 +68,7 @@ class Plan:
     # path -> the new documents of a unit file in `files`, when the use case has them parsed (spares a parse)
     documents: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     done: str = ""  # what the commit does in a few words, said when it changes no unit: `space traderx created`
+    report: dict[str, Any] = field(default_factory=dict)  # more of the outcome, as JSON (an upgrade's held-back paths)
 
 
 @dataclass
@@ -81,6 +82,7 @@ class WriteResult:
     dry_run: bool = False
     diff: str = ""
     done: str = ""  # Plan.done
+    report: dict[str, Any] = field(default_factory=dict)  # Plan.report
 
     @property
     def summary(self) -> str:
@@ -99,6 +101,7 @@ class WriteResult:
             "branch": self.branch,
             "units": [u.as_json() for u in self.units],
             "notes": self.notes,
+            **self.report,
         }
         if self.dry_run:
             data["dry_run"] = True
@@ -140,6 +143,7 @@ def write(
                     dry_run=dry_run,
                     diff=dry_run_diff(snapshot, files) if dry_run else "",
                     done=plan.done,
+                    report=plan.report,
                 )
             in_checkout = target == checked_out
             on_disk = gitcheckout.marks(git, files) if in_checkout else {}
@@ -163,7 +167,7 @@ def write(
                     continue
                 if in_checkout:
                     _update_checkout(repo, start, commit, files, on_disk, where=target)
-            return WriteResult(commit, target, plan.units, plan.notes, done=plan.done)
+            return WriteResult(commit, target, plan.units, plan.notes, done=plan.done, report=plan.report)
     raise RefMovedError(f"branch {target!r} kept moving while mtx was writing ({RETRIES} attempts)")
 
 

@@ -106,7 +106,8 @@ def test_upgrade_dry_run_shows_content_diffs_first_and_one_line_per_link(mtx: Mt
     assert mtx.fingerprint() == before
     assert ".mtx/links" not in diff  # no hunk of a link file: they only change blob ids
     hunks, _, links = diff.partition("\nlink ")
-    assert hunks.count("+++ b/spaces/") == 3 and hunks.count("+    t: '1'\n") == 3
+    assert hunks.count("+++ b/spaces/") == 6 and hunks.count("+    t: '1'\n") == 3
+    assert hunks.count("/.mtx/conflicts/trade-service.yaml") == 6  # the kept-local replicas, in the ledger
     lines = ("link " + links).splitlines()
     assert len(lines) == 6 and all(" → " in line and "merge base" in line for line in lines)
     assert any(line.startswith("link traderx-prod-eu/trade-service: merge base ") for line in lines)

@@ -140,7 +140,8 @@ def test_an_upgrade_staged_in_a_changeset_lands_as_one_commit(mtx: Mtx) -> None:
     assert mtx.commits() == before + 1
     assert not mtx.json("unit", "list", "--space", "traderx-prod-*", "--where", "UpgradeNeeded = true", "--no-data")
     files = changed_files(mtx)
-    assert len([f for f in files if "/.mtx/links/" in f]) == 3 and len(files) == 6
+    assert len([f for f in files if "/.mtx/links/" in f]) == 3
+    assert len([f for f in files if "/.mtx/conflicts/" in f]) == 3 and len(files) == 9  # the kept-local replicas
     for region, count in (("us", 3), ("eu", 5), ("asia", 2)):
         data = mtx.json("unit", "get", "trade-service", "--space", f"traderx-prod-{region}")["data"]
         assert data["spec"]["replicas"] == count and data["spec"]["minReadySeconds"] == 9

@@ -52,6 +52,7 @@ def print_log(entries: list[dict[str, Any]], *, title: str | None = None) -> Non
             f"changeset {e['changeset']}" if e["changeset"] else "",
             f"from {e['source']}" if e["source"] else "",
             f"[red]{len(e['conflicts'])} conflict(s)[/]" if e["conflicts"] else "",
+            _ledger_summary(e.get("ledger") or []),
         ]
         # Commits made by hand have no operation: their subject is all there is to show.
         fallback = escape(e["subject"]) if e["operation"] == PLAIN_GIT else "-"
@@ -66,6 +67,15 @@ def print_log(entries: list[dict[str, Any]], *, title: str | None = None) -> Non
     print_table(table)
     if not entries:
         console.print("0 commits")
+
+
+def _ledger_summary(lines: list[str]) -> str:
+    """`ledger: 3 opened, 1 closed` for a commit's `Mtx-Ledger` lines (`space/unit verb path in object`)."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        verb = line.split(" ", 2)[1] if line.count(" ") >= 2 else "changed"
+        counts[verb] = counts.get(verb, 0) + 1
+    return "ledger: " + ", ".join(f"{n} {verb}" for verb, n in counts.items()) if counts else ""
 
 
 def print_explain(data: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ import typer.main
 from mtx_gitops.cli import (
     audit,
     changeset,
+    conflicts,
     delivery,
     filter,
     function,
@@ -30,6 +31,8 @@ from mtx_gitops.cli import (
     unit,
     unit_delivery,
     unit_history,
+    unit_protect,
+    unit_refresh,
     unit_tree,
     unit_update,
     validate,
@@ -116,6 +119,8 @@ unit_history.register(unit.app)
 unit_tree.register(unit.app)
 unit_delivery.register(unit.app)
 unit_update.register(unit.app)
+unit_protect.register(unit.app)
+unit_refresh.register(unit.app)
 revert.register(commands, changeset.app)
 GROUPS = {
     "space": space.app,
@@ -126,6 +131,7 @@ GROUPS = {
     "filter": filter.app,
     "link": link.app,
     "changeset": changeset.app,
+    "conflicts": conflicts.app,
     "tutorial": tutorial.app,
     "rollout": rollout.app,
     "worker": worker.app,

@@ -66,6 +66,9 @@ def update(
     restore: Annotated[
         str | None, typer.Option("--restore", help="Back to revision N, -N revisions back, or a commit.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="--merge-unit: change protected paths too (`mtx unit protect`).")
+    ] = False,
 ) -> None:
     """Edit units by patch or new data, push upstream upgrades, or merge another unit's change laterally."""
     from mtx_gitops.core.model import POLICIES, UnitRef
@@ -89,6 +92,8 @@ def update(
         raise UserError(
             "give one of --patch (or --label), --upgrade, --merge-source, --restore or a FILE of new manifests"
         )
+    if force and merge_unit is None:
+        raise UserError("--force goes with --merge-unit (an upgrade never changes protected paths)")
     if patch_flag and not (sources or label or upgrade):
         raise UserError("--patch needs the patch: a JSON value, --from-stdin or --filename")
     repo = g.open_repo()
@@ -131,7 +136,16 @@ def update(
 
         emit_write(
             ctx,
-            merge_from(repo, ref, merge_unit, merge_base=merge_base, merge_end=merge_end, policy=on_conflict, **opts),  # type: ignore[arg-type]
+            merge_from(
+                repo,
+                ref,
+                merge_unit,
+                merge_base=merge_base,
+                merge_end=merge_end,
+                policy=on_conflict,  # type: ignore[arg-type]
+                force=force,
+                **opts,
+            ),
         )
         return
     if file is not None:

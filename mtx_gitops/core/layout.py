@@ -11,7 +11,8 @@ from typing import Literal
 from mtx_gitops.core.model import META_DIR, SPACES_DIR, UnitRef
 from mtx_gitops.core.slug import is_slug
 
-Role = Literal["unit", "link", "labels", "target", "unit-link", "space", "other"]
+Role = Literal["unit", "link", "labels", "conflicts", "protected", "deleted", "target", "unit-link", "space", "other"]
+_PER_UNIT: dict[str, Role] = {name: name for name in ("labels", "conflicts", "protected", "deleted")}
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ def role_of(path: str) -> PathRole:
         return PathRole("unit", space, UnitRef(space, parts[2][:-5]))
     if len(parts) == 4 and parts[2] == META_DIR and parts[3] == "space.yaml":
         return PathRole("space", space)
+    if len(parts) == 4 and parts[2] == META_DIR and parts[3] == "protected.yaml":
+        return PathRole("protected", space)
     if (
         len(parts) == 5
         and parts[2] == META_DIR
@@ -46,9 +49,9 @@ def role_of(path: str) -> PathRole:
         and is_slug(parts[4][:-5])
     ):
         return PathRole("link", space, UnitRef(space, parts[4][:-5]))
-    labels = len(parts) == 5 and parts[2] == META_DIR and parts[3] == "labels" and parts[4].endswith(".yaml")
-    if labels and is_slug(parts[4][:-5]):
-        return PathRole("labels", space, UnitRef(space, parts[4][:-5]))
+    role = _PER_UNIT.get(parts[3]) if len(parts) == 5 and parts[2] == META_DIR else None
+    if role is not None and parts[4].endswith(".yaml") and is_slug(parts[4][:-5]):
+        return PathRole(role, space, UnitRef(space, parts[4][:-5]))
     target = len(parts) == 5 and parts[2] == META_DIR and parts[3] == "targets" and parts[4].endswith(".yaml")
     if target and is_slug(parts[4][:-5]):
         return PathRole("target", space, UnitRef(space, parts[4][:-5]))
@@ -59,5 +62,5 @@ def role_of(path: str) -> PathRole:
 
 
 def units_touched(paths: list[str]) -> list[UnitRef]:
-    """The units whose file, link file or labels file is among `paths`, sorted."""
+    """The units whose file, link, labels, ledger, protection or deletion record is among `paths`, sorted."""
     return sorted({r.ref for r in map(role_of, paths) if r.ref is not None})

@@ -146,6 +146,8 @@ def status_spaces(repo: Repo, snapshot: Snapshot, *, space_glob: str) -> StatusR
     finally:
         pool.close()
     notes = _untargeted_note([plan.space for plan in plans if plan.target is None])
+    drifted = sorted({row["refresh"] for row in rows if row.get("refresh")})
+    notes += [f"drifted: keep the live values with `{command}` (the next apply reverts them)" for command in drifted]
     if branch_spaces:
         notes.append(
             f"delivered to a branch, synced by its own engine (no live objects to read): {', '.join(branch_spaces)}"

@@ -13,6 +13,7 @@ from typing import Any
 
 from mtx_gitops.core.kube_types import Node, TypeTable
 from mtx_gitops.core.listkeys import identity, inferred_keys
+from mtx_gitops.core.path_syntax import Step, format_path
 from mtx_gitops.core.quantity import parse_quantity
 from mtx_gitops.delivery.render import ANNOTATION_COMMIT, ANNOTATION_HASH
 
@@ -70,11 +71,16 @@ def _compare(want: Any, have: Any, path: str, node: Node | None, found: list[str
             found.append(path)
             return
         for key, value in want.items():
-            _compare(value, have.get(key), f"{path}.{key}", _child(node, str(key)), found)
+            _compare(value, have.get(key), _join(path, str(key)), _child(node, str(key)), found)
     elif isinstance(want, list):
         _compare_list(want, have, path, node, found)
     elif not _scalar_equal(want, have):
         found.append(path)
+
+
+def _join(path: str, key: str) -> str:
+    """`path` and a map key in path syntax (a key with dots or slashes goes in brackets)."""
+    return path + format_path((Step(key="x"), Step(key=key)))[1:]
 
 
 def _compare_list(want: list[Any], have: Any, path: str, node: Node | None, found: list[str]) -> None:

@@ -38,6 +38,8 @@ def object_status(rendered: Object, live: Object | None, *, pods: Sequence[Objec
     row, drift = _row(rendered, live)
     health = health_of(live, now=datetime.now(UTC))
     running = sum(1 for pod in pods if _pod_running(pod))
+    if row["sync"] == "Drifted":  # keep the live change as a reviewed commit, or the next apply reverts it
+        row["refresh"] = f"mtx unit refresh {row['unit']} --space {row['space']}"
     return {
         **row,
         "health": health.status,

@@ -18,6 +18,7 @@ from typing import Any
 from mtx_gitops.adapters.gitlog import LogRecord, read_log
 from mtx_gitops.core import trailers
 from mtx_gitops.core.layout import role_of
+from mtx_gitops.core.ledger import LEDGER_TRAILER, conflicts_path, protected_path
 from mtx_gitops.core.model import UnitRef, link_path, unit_path
 from mtx_gitops.core.slug import check_slug
 from mtx_gitops.errors import UserError
@@ -57,6 +58,7 @@ class LogEntry:
             "source": self.source,
             "source_revision": self.source_revision,
             "conflicts": self.conflicts,
+            "ledger": self.extra.get(LEDGER_TRAILER, []),
             "subject": self.subject,
             "message": self.message,
         }
@@ -115,7 +117,11 @@ def audit_log(
 
 def _changed_files(repo: Repo, rev: str, space: str, unit: str | None) -> dict[str, list[UnitRef]]:
     """commit -> the units of `space` (or `unit`) whose files it changed, for every commit that changed one."""
-    paths = [unit_path(space, unit), link_path(space, unit)] if unit else [f"spaces/{space}/"]
+    paths = (
+        [unit_path(space, unit), link_path(space, unit), conflicts_path(space, unit), protected_path(space, unit)]
+        if unit
+        else [f"spaces/{space}/"]
+    )
     found: dict[str, list[UnitRef]] = {}
     for record in read_log(repo.git, [rev], paths=paths, with_blobs=True):
         refs = {role.ref for path in record.blobs if (role := role_of(path)).ref is not None}

@@ -13,6 +13,7 @@ from mtx_gitops.core.conflictview import describe
 from mtx_gitops.core.merge3 import merge_documents
 from mtx_gitops.core.model import Policy, UnitRef, unit_path
 from mtx_gitops.errors import ConflictError, NotFoundError, UserError
+from mtx_gitops.ops.decisions import Decisions
 from mtx_gitops.ops.edit import Edit, edit_units
 from mtx_gitops.ops.kinds import types_for
 from mtx_gitops.ops.revisions import resolve_revision
@@ -36,13 +37,16 @@ def merge_from(
     merge_base: str | None = None,
     merge_end: str | None = None,
     policy: Policy = "local",
+    force: bool = False,
     branch: str | None = None,
     message: str | None = None,
     dry_run: bool = False,
 ) -> WriteResult:
-    """Merge the change `source` made (base → end) into unit `ref`."""
+    """Merge the change `source` made (base → end) into unit `ref`; its protected paths stay as they
+    are unless `force`."""
     source = parse_unit_ref(source_text)
     change: dict[str, Any] = {}
+    decided: list[Decisions] = []
 
     def select(snap: Snapshot) -> list[UnitRef]:
         snap.require(source)
@@ -63,16 +67,22 @@ def merge_from(
         change["updated"] = _documents_at(repo, end, source)
         if change["updated"] is None:
             raise NotFoundError(f"unit {source} does not exist at {end[:12]}")
-        return [snap.require(ref)]
+        decided[:] = [Decisions(snap, [snap.require(ref)], ledger=False, protect=not force)]
+        return [ref]
 
     def edit(_snap: Snapshot, unit: Unit) -> Edit:
         merged = merge_documents(
             change["original"] or [], change["updated"], unit.documents, policy=policy, types=types_for(_snap)
         )
-        return Edit(merged.documents, merged.conflicts, "; ".join(merged.notes) or None)
+        outcome = decided[0].apply(unit, merged)
+        return Edit(outcome.documents, outcome.conflicts, "; ".join(outcome.notes) or None)
 
     def check(plan: Plan) -> None:
         plan.trailers.insert(0, ("Mtx-Source", f"{source}@{change['end'][:12]}"))
+        plan.trailers += decided[0].trailers
+        plan.notes += [f"held back {h['path']} in {h['space']}/{h['unit']}: protected" for h in decided[0].held]
+        if decided[0].held:
+            plan.report["held_back"] = decided[0].held
         conflicts = [c for u in plan.units for c in u.conflicts]
         if policy == "fail" and conflicts:
             listed = "; ".join(describe(c.as_json(), base=False) for c in conflicts)

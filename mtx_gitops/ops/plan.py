@@ -18,6 +18,7 @@ from mtx_gitops.core.fielddiff import field_changes
 from mtx_gitops.core.layout import role_of
 from mtx_gitops.core.model import UnitRef, unit_path
 from mtx_gitops.ops.audit import read_entries
+from mtx_gitops.ops.conflicts import list_conflicts
 from mtx_gitops.ops.kinds import types_for
 from mtx_gitops.ops.validation import validate_paths
 from mtx_gitops.store import Repo, Snapshot
@@ -64,6 +65,7 @@ def plan(repo: Repo, *, base: str, head: str = "HEAD") -> dict[str, Any]:
             space = str(conflict.get("unit", "")).partition("/")[0]
             if space:
                 planner.space(space).conflicts.append({**conflict, "commit": entry.commit})
+    ledger = _ledger(planner.before, planner.after, sorted(planner.spaces))
     rows = [planner.spaces[name].as_json() for name in sorted(planner.spaces)]
     summary = {
         "spaces": len(rows),
@@ -82,6 +84,7 @@ def plan(repo: Repo, *, base: str, head: str = "HEAD") -> dict[str, Any]:
         "head_commit": head_commit,
         "merge_base": start,
         "validation": validation.as_json(),  # of the units the branch adds or changes, at the head
+        "conflict_ledger": ledger,  # the head's open conflicts in the spaces the branch touches: new, still open
         "summary": summary,
         "spaces": rows,
     }
@@ -161,6 +164,17 @@ class _Planner:
                 continue
             if path in changed or ref.space in touched_spaces:
                 self.space(ref.space).upgrades_pending.append({"unit": ref.unit, "upstream": str(link.upstream)})
+
+
+def _ledger(before: Snapshot, after: Snapshot, spaces: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """The open conflicts of `spaces` at the head: those the branch opened or changed, and those still open."""
+    present = [space for space in spaces if after.has_space(space)]
+    old = {(c.ref, c.entry) for space in present if before.has_space(space) for c in list_conflicts(before, space)}
+    found: dict[str, list[dict[str, Any]]] = {"new": [], "open": []}
+    for space in present:
+        for c in list_conflicts(after, space):
+            found["open" if (c.ref, c.entry) in old else "new"].append(c.as_json())
+    return found
 
 
 def _parsed(snap: Snapshot, refs: list[UnitRef]) -> dict[UnitRef, list[dict[str, Any]]]:

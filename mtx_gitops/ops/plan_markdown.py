@@ -62,9 +62,27 @@ def _header(data: dict[str, Any]) -> list[str]:
         f"{s['upgrades_pending']} upgrade(s) pending · {s['conflicts']} conflict(s)",
         "",
         *(_validation(data["validation"]) if "validation" in data else []),
+        *_ledger(data.get("conflict_ledger") or {}),
     ]
     if not data["spaces"]:
         lines.append("No spaces change.")
+    return lines
+
+
+def _ledger(ledger: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """The open conflicts of the ledger in the spaces the branch touches: new ones, then those still open."""
+    lines: list[str] = []
+    for key, title in (("new", "new open conflict(s) in the ledger"), ("open", "conflict(s) still open")):
+        entries = ledger.get(key) or []
+        if not entries:
+            continue
+        lines += [f"#### 📒 {len(entries)} {title}", ""]
+        for c in entries:
+            line = describe({**c, "path": f"`{c.get('path')}`"}, unit=f"`{c['space']}/{c['unit']}`")
+            lines.append(f"- {_cell(line, code=False)}")
+        lines.append("")
+    if lines:
+        lines += ["Close one with `mtx conflicts resolve U --space S --path P --take upstream|local`.", ""]
     return lines
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from mtx_gitops import yaml
 from mtx_gitops.core import trailers
+from mtx_gitops.core.ledger import conflicts_path, deleted_path, protected_path
 from mtx_gitops.core.model import (
     Link,
     UnitRef,
@@ -18,6 +19,7 @@ from mtx_gitops.core.model import (
 )
 from mtx_gitops.core.slug import check_slug
 from mtx_gitops.errors import AlreadyExistsError, RefusedError, UserError
+from mtx_gitops.ops.ledgerfiles import deleted_file, read_deleted
 from mtx_gitops.store import Repo, Snapshot
 from mtx_gitops.transaction import Plan, UnitChange, WriteResult, write
 
@@ -78,6 +80,9 @@ def create_unit(
             _add_linked_copy(snap, plan, ref, upstream)
         if labels:
             plan.files[labels_path(ref.space, ref.unit)] = labels_file(labels)
+        if snap.blob(deleted_path(ref.space, ref.unit)):  # named explicitly: the region wants it back
+            plan.files[deleted_path(ref.space, ref.unit)] = None
+            plan.notes.append(f"{ref} was deleted on purpose before: that record is cleared")
         return plan
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
@@ -102,10 +107,17 @@ def link_space(
         plan = Plan(
             "unit.create", f"Link every unit of {upstream_space} into {space}", trailers=[_source(snap, upstream_space)]
         )
+        deleted = read_deleted(snap, space)
         for name in snap.unit_names(upstream_space):
             ref = UnitRef(space, name)
             if snap.has_unit(ref):
                 plan.units.append(UnitChange(space, name, False, note="exists already: left alone"))
+                continue
+            if name in deleted and deleted[name] in (None, UnitRef(upstream_space, name)):
+                again = f"mtx unit create {name} --space {space} --upstream-space {upstream_space}"
+                note = f"deleted on purpose in {space}: skipped (`{again}` links it)"
+                plan.units.append(UnitChange(space, name, False, note=note))
+                plan.notes.append(f"{ref} was deleted on purpose: not linked again")
                 continue
             _add_linked_copy(snap, plan, ref, UnitRef(upstream_space, name))
         if not plan.units:
@@ -172,7 +184,9 @@ def delete_unit(
     message: str | None = None,
     dry_run: bool = False,
 ) -> WriteResult:
-    """Delete a unit; refuses while other units name it upstream, unless `force`."""
+    """Delete a unit (with its link, labels, ledger and protected paths); refuses while other units
+    name it upstream, unless `force`. A linked unit leaves a record that the region deleted it on
+    purpose, so linking its upstream space again skips it."""
 
     def build(snap: Snapshot) -> Plan:
         snap.require(ref)
@@ -186,13 +200,24 @@ def delete_unit(
             names = ", ".join(f"{link.source.space}/{link.name}" for link in needing)
             raise RefusedError(f"links {names} need unit {ref}; pass --force to delete it anyway")
         own = [link for link in links if link.source == ref]  # its links go with it
-        paths = [unit_path(ref.space, ref.unit), link_path(ref.space, ref.unit), labels_path(ref.space, ref.unit),
-                 unit_target_path(ref.space, ref.unit)]  # fmt: skip
-        return Plan(
+        paths = [
+            unit_path(ref.space, ref.unit),
+            link_path(ref.space, ref.unit),
+            labels_path(ref.space, ref.unit),
+            unit_target_path(ref.space, ref.unit),
+            conflicts_path(ref.space, ref.unit),
+            protected_path(ref.space, ref.unit),
+        ]
+        plan = Plan(
             "unit.delete",
             f"Delete unit {ref}",
             files=dict.fromkeys([*paths, *(unit_link_path(link.source.space, link.name) for link in own)]),
             units=[UnitChange(ref.space, ref.unit, True)],
         )
+        link = snap.link(ref)
+        if link is not None:
+            plan.files[deleted_path(ref.space, ref.unit)] = deleted_file(link.upstream)
+            plan.notes.append(f"recorded that {ref.space} deleted its copy of {link.upstream} on purpose")
+        return plan
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)

@@ -15,9 +15,11 @@ from mtx_gitops.core.conflictview import describe
 from mtx_gitops.core.merge3 import DocumentsMerge, merge_documents
 from mtx_gitops.core.model import Link, Policy, UnitRef, link_path
 from mtx_gitops.errors import ConflictError, NotFoundError, UserError
+from mtx_gitops.ops.decisions import Decisions
 from mtx_gitops.ops.edit import Edit, Progress, edit_units
 from mtx_gitops.ops.kinds import types_for
 from mtx_gitops.ops.links import refill
+from mtx_gitops.ops.missing import Missing, missing_downstream
 from mtx_gitops.ops.query import select_units
 from mtx_gitops.ops.units import link_file
 from mtx_gitops.store import Repo, Snapshot, Unit
@@ -50,11 +52,15 @@ def upgrade_units(
     merges: dict[tuple[str, str, str], tuple[DocumentsMerge, bool]] = {}  # and: is it the local content?
     links: dict[Link, bytes] = {}
     orphaned: set[UnitRef] = set()  # units whose upstream was deleted, in the plan being built
+    decided: list[Decisions] = []  # the region's decisions for the plan being built
+    missing: list[Missing] = []  # upstream units the selected spaces have no copy of
 
     tip: list[Snapshot] = []
 
     def select(snap: Snapshot) -> Sequence[UnitRef]:
         orphaned.clear()
+        decided.clear()
+        missing.clear()
         tip[:] = [snap]
         if downstream_of is not None:
             refs = snap.downstream_of(snap.require(downstream_of))
@@ -78,6 +84,9 @@ def upgrade_units(
                 "`mtx unit update U --space S --merge-unit UPSTREAM --merge-base REV`"
             ) from None
         parsed.update(snap.parsed_blobs({blob: name for blob, name in upstreams.items() if blob not in parsed}))
+        decided.append(Decisions(snap, [u.ref for u in linked if u.upgrade_needed], ledger=True))
+        if downstream_of is None and where is None:
+            missing.extend(missing_downstream(snap, space_glob, unit=unit))
         return [u.ref for u in linked]
 
     def edit(snap: Snapshot, u: Unit) -> Edit:
@@ -101,12 +110,15 @@ def upgrade_units(
             )
             merges[key] = merged, merged.documents == u.documents  # equal blobs, equal documents
         merged, same = merges[key]
+        outcome = decided[0].apply(u, merged, upstream=parsed[u.upstream_blob])
+        if outcome.documents is not merged.documents:  # a protected path was held back
+            same = outcome.documents == u.documents
         new_link = Link(link.upstream, u.upstream_blob, snap.commit)
         if new_link not in links:
             links[new_link] = link_file(new_link)
-        notes = list(merged.notes)
+        notes = outcome.notes
         # What the upstream brings may hold placeholders (a new document) and a provider may have changed.
-        refilled = refill(snap, u.ref, u.documents if same else merged.documents)
+        refilled = refill(snap, u.ref, u.documents if same else outcome.documents)
         if refilled.written:
             notes.append(f"refilled {len(refilled.written)} value(s) from its links")
         same = refilled.documents == u.documents
@@ -114,9 +126,9 @@ def upgrade_units(
             notes.append(f"content unchanged; merge base moved to {u.upstream_blob[:12]}")
         return Edit(
             None if same else refilled.documents,
-            merged.conflicts,
+            outcome.conflicts,
             "; ".join(notes) or None,
-            files={link_path(u.ref.space, u.ref.unit): links[new_link], **refilled.link_files},
+            files={link_path(u.ref.space, u.ref.unit): links[new_link], **refilled.link_files, **outcome.files},
         )
 
     def check(plan: Plan) -> None:
@@ -127,7 +139,13 @@ def upgrade_units(
                 f"{len(conflicts)} conflict(s), nothing written: {listed}",
                 [c.as_json() | {"space": u.space, "unit": u.unit} for u, c in conflicts],
             )
-        plan.notes += _summary(plan.units, orphaned=len(orphaned))
+        decisions = decided[0]
+        plan.trailers += decisions.trailers
+        plan.notes += _summary(plan.units, orphaned=len(orphaned), missing=sum(not m.deleted for m in missing))
+        plan.notes += [f"held back {h['path']} in {h['space']}/{h['unit']}: protected" for h in decisions.held]
+        plan.notes += [m.line for m in missing]
+        plan.report["held_back"] = decisions.held
+        plan.report["missing_downstream"] = [m.as_json() for m in missing if not m.deleted]
         if also is not None:
             plan.files.update(also(tip[0]))
 
@@ -146,11 +164,15 @@ def upgrade_units(
     )
 
 
-def _summary(units: Sequence[UnitChange], *, orphaned: int) -> list[str]:
+def _summary(units: Sequence[UnitChange], *, orphaned: int, missing: int = 0) -> list[str]:
     """Why units were left as they were (the same lines in the table and in JSON)."""
     deleted = f"{orphaned} unit(s) have a deleted upstream and were left unchanged (see the unit notes)"
     if not any(u.changed or u.merge_base_moved for u in units):
-        return [f"nothing to upgrade: {deleted if orphaned else 'every matching unit is up to date'}"]
+        if orphaned:
+            return [f"nothing to upgrade: {deleted}"]
+        if missing:
+            return [f"nothing to upgrade: every linked unit is up to date, but {missing} upstream unit(s) have no copy"]
+        return ["nothing to upgrade: every matching unit is up to date"]
     rebased = sum(u.merge_base_moved and not u.changed for u in units)
     notes = [deleted] if orphaned else []
     if rebased:

@@ -272,6 +272,13 @@ class Snapshot:
         """Parsed single-document files (space metadata, mtx.yaml) for blob ids, via the cache."""
         return self.repo.cache.documents(wanted, kind="yaml", read=self.repo.git.read_blobs, parse=_parse_one)
 
+    def read_data(self, paths: Iterable[str]) -> dict[str, Any]:
+        """path -> parsed content of small single-document files (a unit's ledger, its protected paths);
+        absent files are left out. One batch through the parse cache."""
+        blobs = {path: blob for path in paths if (blob := self.blob(path))}
+        parsed = self._yaml({blob: path for path, blob in blobs.items()})
+        return {path: parsed[blob] for path, blob in blobs.items()}
+
     def unit(self, ref: UnitRef) -> Unit:
         return self.units([self.require(ref)])[0]
 
