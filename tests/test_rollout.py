@@ -88,3 +88,14 @@ def test_bad_rollout_input_is_refused_and_writes_nothing(mtx: Mtx) -> None:
     assert missing.code == 1 and "rollout '20990101-000000-beef' does not exist" in missing.err
     assert "no rollout in .mtx/rollouts/" in mtx("rollout", "resume", ok=False).err
     assert mtx.fingerprint() == before
+
+
+def test_no_apply_commits_the_waves_and_leaves_delivery_to_the_worker(mtx: Mtx) -> None:
+    stage4(mtx)
+
+    done = mtx.json("rollout", *EU_FIRST, "--soak", "0s", "--no-gate", "--no-apply")
+
+    assert done["status"] == "done" and done["apply"] is False
+    assert not (mtx.root / "out").exists()  # nothing delivered by the rollout itself
+    mtx("worker", "--once")
+    assert "trade-service:v2" in (mtx.root / "out/traderx-prod-eu/trade-service.yaml").read_text()

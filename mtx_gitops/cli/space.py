@@ -135,6 +135,7 @@ TargetPath = Annotated[
     str | None, typer.Option(help="Directory for rendered manifests (directory; in the branch for git-branch).")
 ]
 Url = Annotated[str | None, typer.Option(help="git-branch: repository to commit to (default: this one).")]
+Webhook = Annotated[str | None, typer.Option(help="URL that gets a JSON event on each delivery and failure.")]
 BranchPrefix = Annotated[str | None, typer.Option(help="git-branch: branch of space S is PREFIX+S (default env/).")]
 
 
@@ -154,6 +155,7 @@ def target_create(
     path: TargetPath = None,
     url: Url = None,
     branch_prefix: BranchPrefix = None,
+    webhook: Webhook = None,
 ) -> None:
     """Define where spaces are delivered (refuses a target that exists: see `target update`).
 
@@ -189,6 +191,7 @@ def target_create(
             path=path,
             url=url,
             branch_prefix=branch_prefix,
+            webhook=webhook,
             branch=g.branch,
             message=g.message,
             dry_run=g.dry_run,
@@ -206,6 +209,7 @@ def target_update(
     path: TargetPath = None,
     url: Url = None,
     branch_prefix: BranchPrefix = None,
+    webhook: Webhook = None,
 ) -> None:
     """Change a target: the options given replace its fields, the others stay (unless --kind changes)."""
     from mtx_gitops.ops.targets import update_target
@@ -223,6 +227,7 @@ def target_update(
             path=path,
             url=url,
             branch_prefix=branch_prefix,
+            webhook=webhook,
             branch=g.branch,
             message=g.message,
             dry_run=g.dry_run,

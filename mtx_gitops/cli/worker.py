@@ -47,6 +47,11 @@ AccountDir = Annotated[
 ]
 HealthPort = Annotated[int | None, typer.Option("--health-port", help="Serve /healthz and /readyz on this port.")]
 HealthAddress = Annotated[str, typer.Option("--health-address", help="Address the endpoints bind.")]
+MetricsPort = Annotated[
+    int | None, typer.Option("--metrics-port", help="Serve Prometheus metrics at /metrics on this port (0: any).")
+]
+MetricsAddress = Annotated[str, typer.Option("--metrics-address", help="Address /metrics binds.")]
+LogFormat = Annotated[str, typer.Option("--log-format", help="text, or json: one JSON line per event.")]
 
 
 @app.callback()
@@ -64,6 +69,9 @@ def worker(
     service_account_dir: AccountDir = None,
     health_port: HealthPort = None,
     health_address: HealthAddress = "127.0.0.1",
+    metrics_port: MetricsPort = None,
+    metrics_address: MetricsAddress = "127.0.0.1",
+    log_format: LogFormat = "text",
 ) -> None:
     """Keep every space with a target applied from --repo URL|PATH --branch B (SIGTERM: finish, exit 0).
 
@@ -71,7 +79,7 @@ def worker(
     """
     if ctx.invoked_subcommand is None:
         run(ctx, interval, once, prune, space, lease_target, lease_namespace, identity, target_config, allow_env,
-            service_account_dir, health_port, health_address)  # fmt: skip
+            service_account_dir, health_port, health_address, metrics_port, metrics_address, log_format)  # fmt: skip
 
 
 @app.command("run")
@@ -89,6 +97,9 @@ def run(
     service_account_dir: AccountDir = None,
     health_port: HealthPort = None,
     health_address: HealthAddress = "127.0.0.1",
+    metrics_port: MetricsPort = None,
+    metrics_address: MetricsAddress = "127.0.0.1",
+    log_format: LogFormat = "text",
 ) -> None:
     """Keep every space with a target applied from --repo URL|PATH --branch B (SIGTERM: finish, exit 0).
 
@@ -114,8 +125,16 @@ def run(
         account_dir=service_account_dir,
         health_address=health_address,
         health_port=health_port,
+        metrics_address=metrics_address,
+        metrics_port=metrics_port,
+        log_format=log_format,
     )
-    raise typer.Exit(run_process(options, log=_log_line))
+    raise typer.Exit(run_process(options, log=_log_line, write=_write))
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
 
 
 def _log_line(line: str) -> None:

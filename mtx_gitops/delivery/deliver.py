@@ -6,6 +6,7 @@ whole commits. Shared by `mtx render/apply/status` and the worker.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -45,6 +46,7 @@ class Target:
     in_cluster: bool = False  # the service account of the pod the worker runs in (never from git)
     url: str | None = None
     branch_prefix: str = "env/"
+    webhook: str | None = None  # gets a JSON event on each delivery and failure (from mtx.yaml)
 
     @property
     def has_health(self) -> bool:
@@ -53,6 +55,13 @@ class Target:
 
     @staticmethod
     def from_config(name: str, data: dict[str, Any], *, base: Path, origin: str | None = None) -> Target:
+        """A target from its mtx.yaml entry, with its webhook (see `_from_config`)."""
+        target = Target._from_config(name, data, base=base, origin=origin)
+        webhook = data.get("webhook")
+        return dataclasses.replace(target, webhook=str(webhook)) if webhook else target
+
+    @staticmethod
+    def _from_config(name: str, data: dict[str, Any], *, base: Path, origin: str | None = None) -> Target:
         """A target from its mtx.yaml entry; `${VAR}` and relative paths resolve against `base`.
 
         `origin` is the URL the config repository was read from, when it is not a local checkout:

@@ -26,23 +26,26 @@ class Endpoints:
         self.address = address
         self.port = port
         self.routes: dict[str, Handler] = {}
+        self.types: dict[str, str] = {}
         self._server: ThreadingHTTPServer | None = None
 
-    def route(self, path: str, handler: Handler) -> None:
-        """Serve `handler`'s (status, text) at `path`."""
+    def route(self, path: str, handler: Handler, *, content_type: str = "text/plain; charset=utf-8") -> None:
+        """Serve `handler`'s (status, text) at `path`, as `content_type`."""
         self.routes[path] = handler
+        self.types[path] = content_type
 
     def start(self) -> int:
         """Listen and serve in a daemon thread; returns the port (useful with port 0)."""
-        routes = self.routes
+        routes, types = self.routes, self.types
 
         class _Request(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                handler = routes.get(self.path.split("?", 1)[0])
+                path = self.path.split("?", 1)[0]
+                handler = routes.get(path)
                 status, body = handler() if handler else (404, "not found\n")
                 data = body.encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                self.send_header("Content-Type", types.get(path, "text/plain; charset=utf-8"))
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

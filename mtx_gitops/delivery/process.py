@@ -10,10 +10,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mtx_gitops.delivery.authority import UNBOUNDED_NOTE, Authority, load_target_config
 from mtx_gitops.delivery.commands import ClusterPool
 from mtx_gitops.delivery.deliver import Target
+from mtx_gitops.delivery.metrics import CONTENT_TYPE
 from mtx_gitops.delivery.source import CommitSource
 from mtx_gitops.errors import UserError
 
@@ -37,6 +39,9 @@ class WorkerOptions:
     account_dir: str | None = None  # an in-cluster target's token and CA (default: the pod's)
     health_address: str = "127.0.0.1"
     health_port: int | None = None  # None: no /healthz, /readyz
+    metrics_address: str = "127.0.0.1"
+    metrics_port: int | None = None  # None: no /metrics (then prometheus_client is never imported)
+    log_format: str = "text"  # or json: one JSON line per event
 
 
 def authority_of(options: WorkerOptions) -> Authority:
@@ -47,11 +52,32 @@ def authority_of(options: WorkerOptions) -> Authority:
     return Authority(allow_env=allowed)
 
 
-def run_process(options: WorkerOptions, *, log: Callable[[str], None]) -> int:
+def run_process(
+    options: WorkerOptions, *, log: Callable[[str], None], write: Callable[[str], None] | None = None
+) -> int:
     """Run the worker until SIGTERM/SIGINT (which let the current apply finish), or once.
 
     With `dry_run` it only reports what it would deliver, and takes no part in the leader election.
+    With `log_format` json, `write` gets one JSON line per event instead of `log`'s text lines.
     """
+    from mtx_gitops.delivery.events import Sink, fan_out, json_lines
+    from mtx_gitops.delivery.notify import Notifier
+
+    if options.log_format not in ("text", "json"):
+        raise UserError(f"invalid --log-format {options.log_format!r}: expected text or json")
+    sinks: list[Sink] = []
+    if options.log_format == "json":
+        sinks.append(json_lines(write or (lambda text: log(text.rstrip("\n")))))
+        log = _quiet
+    metrics = None
+    if options.metrics_port is not None:
+        from mtx_gitops.delivery.metrics import WorkerMetrics
+
+        metrics = WorkerMetrics()
+        sinks.append(metrics.observe)
+    sinks.append(Notifier(log=lambda line: say(line)).observe)
+    events = fan_out(sinks)
+    say = _say_to(log, events)
     import socket  # only the worker needs it
 
     from mtx_gitops.delivery.endpoints import Endpoints, worker_probes
@@ -60,7 +86,7 @@ def run_process(options: WorkerOptions, *, log: Callable[[str], None]) -> int:
 
     authority = authority_of(options)
     if not authority.bounded:
-        log(UNBOUNDED_NOTE)
+        say(UNBOUNDED_NOTE)
     source = CommitSource(options.location, branch=options.branch or _default_branch(options.location))
     pool = ClusterPool(account_dir=options.account_dir)
     lease = None
@@ -74,12 +100,26 @@ def run_process(options: WorkerOptions, *, log: Callable[[str], None]) -> int:
             identity=options.identity or f"{socket.gethostname()}-{os.getpid()}",
         )
     state = WorkerState()
-    endpoints = None
+    servers: list[Endpoints] = []
     if options.health_port is not None:
         endpoints = worker_probes(
             Endpoints(address=options.health_address, port=options.health_port), state, interval=options.interval
         )
-        log(f"endpoints: http://{options.health_address}:{endpoints.start()}/healthz, /readyz")
+        servers.append(endpoints)
+        say(f"endpoints: http://{options.health_address}:{endpoints.start()}/healthz, /readyz")
+    if metrics is not None:
+        assert options.metrics_port is not None
+        same = options.metrics_port == options.health_port and options.metrics_address == options.health_address
+        if same:  # one server: /metrics beside the probes (the port is bound already)
+            servers[0].route("/metrics", metrics.render, content_type=CONTENT_TYPE)
+            say(f"metrics: http://{options.metrics_address}:{servers[0].port}/metrics")
+        else:
+            server = worker_probes(
+                Endpoints(address=options.metrics_address, port=options.metrics_port), state, interval=options.interval
+            )
+            server.route("/metrics", metrics.render, content_type=CONTENT_TYPE)
+            servers.append(server)
+            say(f"metrics: http://{options.metrics_address}:{server.start()}/metrics (and /healthz, /readyz)")
     stop = threading.Event()
     try:
         with _stop_on_signals(stop):
@@ -96,11 +136,27 @@ def run_process(options: WorkerOptions, *, log: Callable[[str], None]) -> int:
                 state=state,
                 authority=authority,
                 spaces=options.spaces,
+                events=events,
             )
     finally:
-        if endpoints is not None:
-            endpoints.stop()
+        for server in servers:
+            server.stop()
         pool.close()
+
+
+def _quiet(_line: str) -> None:
+    return None
+
+
+def _say_to(log: Callable[[str], None], events: Callable[[Any], None]) -> Callable[[str], None]:
+    """A line for the log and, as a `log` event, for the other sinks."""
+    from mtx_gitops.delivery.events import WorkerEvent
+
+    def say(line: str) -> None:
+        log(line)
+        events(WorkerEvent("log", line))
+
+    return say
 
 
 def _lease_target(source: CommitSource, name: str | None, authority: Authority, *, spaces: str) -> Target | None:

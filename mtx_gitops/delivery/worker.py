@@ -16,10 +16,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from mtx_gitops.delivery.deliver import Target, deliver_space, plan_commit, refuse_placeholders
+from mtx_gitops.delivery.deliver import SpacePlan, Target, deliver_space, plan_commit, refuse_placeholders
 from mtx_gitops.delivery.directory import DirectoryReport
+from mtx_gitops.delivery.events import Sink, WorkerEvent
 from mtx_gitops.delivery.gitbranch import BranchReport
 from mtx_gitops.errors import ClusterError, GitError, MtxError
 
@@ -62,6 +63,7 @@ def run_worker(
     state: WorkerState | None = None,
     authority: Authority | None = None,
     spaces: str = "*",
+    events: Sink | None = None,
 ) -> int:
     """Loop until stopped, or until one commit is delivered with `once`; returns the exit code.
 
@@ -70,6 +72,8 @@ def run_worker(
     cuts a wait short. With `dry_run`, each new commit is only reported (what would be written,
     applied or pruned) and nothing is changed. Only spaces matching the glob `spaces` are delivered, to
     targets as `authority` resolves them (None: as mtx.yaml says); a refused target refuses the commit.
+    Every event (each log line, each space delivered or failed, each commit, failure and change of
+    leadership) also goes to `events` (`delivery.events`).
     """
     # `mtx` turns the cyclic collector off for short commands; a worker runs for days.
     gc.enable()
@@ -77,9 +81,15 @@ def run_worker(
     pause: Callable[[float], object] = sleep or stop.wait
     state = state or WorkerState()
 
+    emit = events or (lambda _event: None)
+
     def say(line: str) -> None:
         state.log.append(line)
         log(line)
+        emit(WorkerEvent("log", line))
+
+    if lease is None and not dry_run:
+        emit(WorkerEvent("leader", "no leader election: this worker delivers", fields={"leader": True}))
 
     def wait(seconds: float) -> None:
         # A leader renews its Lease several times per lease duration, however long the interval.
@@ -90,7 +100,7 @@ def run_worker(
             pause(seconds / steps)
             state.beat = time.monotonic()
             if lease is not None and state.leader:
-                _renew(lease, state, say)
+                _renew(lease, state, say, emit)
 
     while not stop.is_set():
         # A stop request is only looked at between passes: a commit is applied whole or not at all.
@@ -104,6 +114,7 @@ def run_worker(
             say=say,
             authority=authority,
             spaces=spaces,
+            emit=emit,
         )
         state.passes, state.beat = state.passes + 1, time.monotonic()
         if error is None or not state.attempts:
@@ -123,6 +134,7 @@ def run_worker(
         except ClusterError as error:
             say(f"could not release the lease: {error}")
     say("stopped")
+    emit(WorkerEvent("stopped", "stopped"))
     return 0
 
 
@@ -137,11 +149,13 @@ def _one_pass(
     say: Callable[[str], None],
     authority: Authority | None,
     spaces: str,
+    emit: Sink,
 ) -> MtxError | None:
     """One fetch-render-apply round over a whole commit; the error if it failed, else None."""
     commit: str | None = None
+    started = time.monotonic()
     try:
-        if lease is not None and not _lead(lease, state, say):
+        if lease is not None and not _lead(lease, state, say, emit):
             return None
         snapshot = source.latest()
         commit = snapshot.commit
@@ -154,47 +168,97 @@ def _one_pass(
         refuse_placeholders(delivered)  # the whole commit, or nothing
         notes: list[str] = []
         for plan in delivered:
-            report = deliver_space(
-                plan,
-                snapshot=snapshot,
-                plans=plans,
-                prune=prune,
-                dry_run=dry_run,
-                log=say,
-                cluster_for_target=cluster_for_target,
-            )
+            assert plan.target is not None
+            hook = {"webhook": plan.target.webhook} if plan.target.webhook and not dry_run else {}
+            try:
+                report = deliver_space(
+                    plan,
+                    snapshot=snapshot,
+                    plans=plans,
+                    prune=prune,
+                    dry_run=dry_run,
+                    log=say,
+                    cluster_for_target=cluster_for_target,
+                )
+            except MtxError as error:
+                failure = {**hook, **_failure(error)}
+                emit(WorkerEvent("space.failed", f"{plan.space}: {error}", fields=failure, **_where(commit, plan)))
+                raise
             notes += report.notes if isinstance(report, DirectoryReport | BranchReport) else []
+            applied, pruned = _counts(report)
+            if (state.applied != commit or applied or pruned) and not dry_run:
+                counts = f"{applied} applied, {pruned} pruned"
+                line = f"{plan.space}: delivered {snapshot.short} to {plan.target.name} ({counts})"
+                counted = {**hook, "applied": applied, "pruned": pruned}
+                emit(WorkerEvent("space.delivered", line, fields=counted, **_where(commit, plan)))
         if state.applied != commit:
             for note in notes:
                 say(note)
             targeted = len(delivered)
             verb = "would apply" if dry_run else "applied"
             say(f"{verb} {snapshot.short}: {targeted} space(s) with a target")
+            if not dry_run:
+                seconds = time.monotonic() - started
+                fields = {"spaces": targeted, "seconds": round(seconds, 3)}
+                emit(
+                    WorkerEvent(
+                        "delivered", f"delivered {snapshot.short} in {seconds:.2f}s", commit=commit, fields=fields
+                    )
+                )
         state.applied, state.attempts = commit, 0
         return None
     except (ClusterError, GitError) as error:
         if isinstance(error, ClusterError) and not error.transient:
-            return _permanent(state, error, commit, say)
+            return _permanent(state, error, commit, say, emit)
         state.attempts += 1
+        emit(WorkerEvent("failed", f"transient error: {error}", commit=commit, fields=_failure(error)))
         return error
     except MtxError as error:
-        return _permanent(state, error, commit, say)
+        return _permanent(state, error, commit, say, emit)
 
 
-def _renew(lease: LeaderLease, state: WorkerState, say: Callable[[str], None]) -> None:
+def _renew(lease: LeaderLease, state: WorkerState, say: Callable[[str], None], emit: Sink) -> None:
     with contextlib.suppress(ClusterError):  # the next pass reports the API server being away
-        _lead(lease, state, say)
+        _lead(lease, state, say, emit)
 
 
-def _lead(lease: LeaderLease, state: WorkerState, say: Callable[[str], None]) -> bool:
+def _lead(lease: LeaderLease, state: WorkerState, say: Callable[[str], None], emit: Sink) -> bool:
     leader = lease.acquire()
     if leader != state.leader:
-        say(f"leader: {lease.identity}" if leader else f"not leader: {lease.holder} holds {lease.name}")
+        line = f"leader: {lease.identity}" if leader else f"not leader: {lease.holder} holds {lease.name}"
+        say(line)
+        emit(WorkerEvent("leader", line, fields={"leader": leader, "holder": lease.holder}))
         state.leader = leader
     return leader
 
 
-def _permanent(state: WorkerState, error: MtxError, commit: str | None, say: Callable[[str], None]) -> MtxError:
+def _permanent(
+    state: WorkerState, error: MtxError, commit: str | None, say: Callable[[str], None], emit: Sink
+) -> MtxError:
     state.failed, state.attempts = commit, 0
     say(f"error: {error}; waiting for a new commit")
+    emit(WorkerEvent("failed", f"error: {error}", commit=commit, fields=_failure(error, transient=False)))
     return error
+
+
+def _failure(error: MtxError, *, transient: bool | None = None) -> dict[str, str]:
+    """The facts of a failure: its class (transient: retried; permanent: waits for a new commit) and type."""
+    if transient is None:
+        transient = isinstance(error, GitError) or (isinstance(error, ClusterError) and error.transient)
+    return {"class": "transient" if transient else "permanent", "error": type(error).__name__, "detail": str(error)}
+
+
+def _where(commit: str | None, plan: SpacePlan) -> dict[str, Any]:
+    return {"commit": commit, "space": plan.space, "target": plan.target.name if plan.target else None}
+
+
+def _counts(report: object) -> tuple[int, int]:
+    """Objects (or files) a delivery applied and pruned."""
+    if isinstance(report, DirectoryReport):
+        return len(report.written), len(report.deleted)
+    if isinstance(report, BranchReport):
+        return (len(report.written), len(report.deleted)) if report.delivered else (0, 0)
+    from mtx_gitops.delivery.apply import ApplyReport  # loaded already: a cluster target's report
+
+    assert isinstance(report, ApplyReport)
+    return report.count("create") + report.count("update"), report.count("prune")

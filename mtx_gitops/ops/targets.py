@@ -25,6 +25,7 @@ def create_target(
     path: str | None = None,
     url: str | None = None,
     branch_prefix: str | None = None,
+    webhook: str | None = None,
     branch: str | None = None,
     message: str | None = None,
     dry_run: bool = False,
@@ -32,6 +33,7 @@ def create_target(
     """Add a delivery target to mtx.yaml; refuses a name that is defined already."""
     check_slug(name, what="target name")
     target = target_spec(kind, kubeconfig=kubeconfig, context=context, path=path, url=url, branch_prefix=branch_prefix)
+    target.update(_webhook_spec(webhook))
 
     def build(snap: Snapshot) -> Plan:
         if name in snap.targets():
@@ -52,14 +54,17 @@ def update_target(
     path: str | None = None,
     url: str | None = None,
     branch_prefix: str | None = None,
+    webhook: str | None = None,
     branch: str | None = None,
     message: str | None = None,
     dry_run: bool = False,
 ) -> WriteResult:
     """Change a target: the options given replace its fields; the others are kept while the kind stays."""
     check_slug(name, what="target name")
-    if all(option is None for option in (kind, kubeconfig, context, path, url, branch_prefix)):
-        raise UserError("give what to change: --kind, --kubeconfig, --context, --path, --url or --branch-prefix")
+    if all(option is None for option in (kind, kubeconfig, context, path, url, branch_prefix, webhook)):
+        raise UserError(
+            "give what to change: --kind, --kubeconfig, --context, --path, --url, --branch-prefix or --webhook"
+        )
 
     def build(snap: Snapshot) -> Plan:
         check_target(snap, name)
@@ -74,6 +79,8 @@ def update_target(
             url=url or kept.get("url"),
             branch_prefix=kept.get("branchPrefix") if branch_prefix is None else branch_prefix,
         )
+        hook = old.get("webhook") if webhook is None else webhook
+        target.update(_webhook_spec(hook or None))
         files = with_target(snap, name, target)
         return Plan("target.update", f"Update target {name}", files=files, done=f"target {name} updated")
 
@@ -110,6 +117,15 @@ def target_spec(
     else:
         raise UserError(f"invalid target kind {kind!r}: expected one of {', '.join(TARGET_KINDS)}")
     return target
+
+
+def _webhook_spec(webhook: str | None) -> dict[str, Any]:
+    """`webhook: URL` when one is given (an http or https URL), else nothing."""
+    if webhook is None:
+        return {}
+    if not webhook.startswith(("http://", "https://")) or any(ch in webhook for ch in " \n\r\0"):
+        raise UserError(f"invalid --webhook {webhook!r}: give an http:// or https:// URL")
+    return {"webhook": webhook}
 
 
 def _branch_spec(*, path: str | None, url: str | None, branch_prefix: str | None) -> dict[str, Any]:
