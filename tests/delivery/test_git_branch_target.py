@@ -261,7 +261,10 @@ def test_a_worker_reading_a_url_commits_to_that_repository_when_the_target_names
 
 
 def worker_env(cache: Path) -> dict[str, str]:
-    return {**os.environ, **GIT_ENV, "XDG_CACHE_HOME": str(cache)}
+    # The other machine's clock: a worker in this process committing the same rendering in the same
+    # second would make the very commit the other made, and its push then finds the branch already there.
+    when = "946684800 +0000"
+    return {**os.environ, **GIT_ENV, "XDG_CACHE_HOME": str(cache), "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when}
 
 
 def run_worker_process(root: Path, *, cache: Path) -> subprocess.CompletedProcess[str]:
