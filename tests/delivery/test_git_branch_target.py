@@ -185,21 +185,7 @@ def test_a_worker_commits_every_region_to_a_bare_remote_and_the_branch_is_plain_
 def test_a_worker_that_made_the_very_commit_another_pushed_first_says_the_branch_has_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    remote = tmp_path / "rendered.git"
-    git(tmp_path, "init", "-q", "--bare", str(remote))
-    repo = regions_repo(tmp_path / "config", target={"kind": "git-branch", "url": f"file://{remote}"})
-    branch = "env/traderx-prod-eu"
-    original_move = BranchRepo.move
-    raced: list[str] = []
-
-    def move_after_the_other_worker(self: BranchRepo, name: str, *, new: str, old: str | None) -> bool:
-        if name == branch and not raced:
-            raced.append(name)
-            assert run_worker_process(repo.root, cache=tmp_path / "machine-b").returncode == 0
-        return original_move(self, name, new=new, old=old)
-
-    monkeypatch.setattr(BranchRepo, "move", move_after_the_other_worker)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "machine-a"))
+    remote, repo, branch, raced, _others = race_on_eu(tmp_path, monkeypatch)
     # Both machines commit the same rendering at the same second: the same commit id.
     clock = worker_env(tmp_path)["GIT_COMMITTER_DATE"]
     monkeypatch.setenv("GIT_COMMITTER_DATE", clock)
@@ -216,19 +202,16 @@ def test_a_worker_that_made_the_very_commit_another_pushed_first_says_the_branch
     assert eu == [f"traderx-prod-eu: branch {branch} has {source[:12]} already"], lines
 
 
-def run_mtx(*args: str) -> int:
-    from tests.conftest import run
-
-    return run(*args).code
+_MOVE = BranchRepo.move
 
 
-def test_two_workers_racing_make_one_commit_per_source_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def race_on_eu(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Any, str, list[str], list[str]]:
+    """A bare remote, a 3-region repo delivering to it, and worker B run (once) between worker A's read
+    of env/traderx-prod-eu and its push; returns the remote, repo, branch, the races run and B's output."""
     remote = tmp_path / "rendered.git"
     git(tmp_path, "init", "-q", "--bare", str(remote))
     repo = regions_repo(tmp_path / "config", target={"kind": "git-branch", "url": f"file://{remote}"})
     branch = "env/traderx-prod-eu"
-    # Worker B gets in between worker A's read of the branch and its push: A's compare-and-swap fails.
-    original_move = BranchRepo.move
     raced: list[str] = []
     others: list[str] = []
 
@@ -238,10 +221,22 @@ def test_two_workers_racing_make_one_commit_per_source_commit(tmp_path: Path, mo
             other = run_worker_process(repo.root, cache=tmp_path / "machine-b")
             assert other.returncode == 0, other.stderr
             others.append(other.stdout + other.stderr)
-        return original_move(self, name, new=new, old=old)
+        return _MOVE(self, name, new=new, old=old)
 
     monkeypatch.setattr(BranchRepo, "move", move_after_the_other_worker)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "machine-a"))
+    return remote, repo, branch, raced, others
+
+
+def run_mtx(*args: str) -> int:
+    from tests.conftest import run
+
+    return run(*args).code
+
+
+def test_two_workers_racing_make_one_commit_per_source_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Worker B gets in between worker A's read of the branch and its push: A's compare-and-swap fails.
+    remote, repo, branch, raced, others = race_on_eu(tmp_path, monkeypatch)
     lines: list[str] = []
 
     code = run_worker(source=CommitSource(str(repo.root), branch="main"), interval=1, once=True,
@@ -258,7 +253,7 @@ def test_two_workers_racing_make_one_commit_per_source_commit(tmp_path: Path, mo
     # Both at once, as two processes on two machines, on a new source commit: still one commit each.
     repo.unit("traderx-prod-eu", "trade-service", deployment("trade-service", replicas=6))
     newer = repo.commit("eu to 6")
-    monkeypatch.setattr(BranchRepo, "move", original_move)
+    monkeypatch.setattr(BranchRepo, "move", _MOVE)
     racers = [start_worker_process(repo.root, cache=tmp_path / f"machine-{n}") for n in "cd"]
     assert [racer.wait(timeout=120) for racer in racers] == [0, 0]
     assert git(remote, "rev-list", "--count", branch).strip() == "2"
