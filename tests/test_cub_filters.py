@@ -88,3 +88,11 @@ def test_creating_a_filter_twice_is_refused(stage3: Mtx) -> None:
     again = stage3("filter", "create", "big", "Unit", "--space", "traderx-base", "--where", BIG, ok=False)
 
     assert again.code == 1 and "filter traderx-base/big already exists" in again.err
+
+
+def test_unit_apply_refuses_a_filter_over_the_data_before_reaching_a_cluster(stage3: Mtx) -> None:
+    stage3("filter", "create", "ts", "Unit", "--space", "traderx-base", "--where-data", "spec.replicas > 2")
+
+    refused = stage3("unit", "apply", "--space", "*", "--filter", "traderx-base/ts", ok=False)
+
+    assert refused.code == 2 and "this command takes filters with --where only" in refused.err

@@ -2,9 +2,8 @@
 
 The lines are the scripts' own, in order, with the name prefix and ConfigHub-only steps left out, the
 `|| true` guards dropped (every line must work) and `k8s/X.yaml` read from this repo's `base/`. Each
-stage runs in a fresh config repo, as after the tutorial's cleanup. Left out, and why: stage 3's `cub run
-set-string-path --resource-type …` (cub's function flags; mtx's spelling `--path --value` runs instead);
-`deploy 3`, with its `cub unit apply`, is replayed on a cluster in tests/delivery/test_microtraderx_deploy_kube.py.
+stage runs in a fresh config repo, as after the tutorial's cleanup. `deploy 3`, with its `cub unit apply`,
+is replayed on a cluster in tests/delivery/test_microtraderx_deploy_kube.py.
 Each stage's checks are the results the scripts' comments describe.
 """
 
@@ -121,8 +120,8 @@ def test_stage_3_three_regions_scaled_by_trading_volume(mtx: Mtx) -> None:
             f"mtx unit create trade-service --space traderx-prod-{region} --upstream-space traderx-base"
             " --upstream-unit trade-service",
             f"mtx unit create ns-{region} --space traderx-infra --upstream-space traderx-infra --upstream-unit ns-base",
-            f"mtx run set-string-path --path metadata.name --value traderx-prod-{region} --unit ns-{region}"
-            " --space traderx-infra --quiet",
+            "mtx run set-string-path --resource-type v1/Namespace --path metadata.name"
+            f" --attribute-value traderx-prod-{region} --unit ns-{region} --space traderx-infra --quiet",
             f"mtx link create --space traderx-prod-{region} --json app-to-ns-ref reference-data ns-{region}"
             " traderx-infra",
             f"mtx link create --space traderx-prod-{region} --json app-to-ns-trade trade-service ns-{region}"

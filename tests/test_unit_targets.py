@@ -147,3 +147,16 @@ def test_a_unit_without_a_target_is_not_applied(mtx: Mtx) -> None:
     result = mtx("unit", "apply", "reference-data", "--space", "config-only", ok=False)
     assert result.code == 2 and mtx.fingerprint() == before
     assert "unit config-only/reference-data has no target; set one with `mtx unit set-target" in result.err
+
+
+def test_a_space_without_a_target_delivers_the_units_that_have_their_own(mtx: Mtx, tmp_path: Path) -> None:
+    """deploy 3: traderx-infra has no target; each Namespace unit is given one."""
+    namespace = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: traderx-prod-us\n"
+    mtx("space", "create", "traderx-infra")
+    mtx("unit", "create", "ns-us", "-", "--space", "traderx-infra", stdin=namespace.encode())
+    mtx("target", "create", "edge", "--kind", "directory", "--path", str(tmp_path / "edge"))
+    refused = mtx("apply", "--space", "traderx-infra", ok=False)
+    assert refused.code == 2 and "space traderx-infra has no target" in refused.err
+    mtx("unit", "set-target", "ns-us", "edge", "--space", "traderx-infra")
+    mtx("apply", "--space", "traderx-infra")
+    assert files(tmp_path / "edge") == ["traderx-infra/ns-us.yaml"]

@@ -86,17 +86,23 @@ class BranchRepo:
         """A new commit of `parent` plus `changes` (None deletes); moves no branch."""
         return self.git.commit_files(parent=parent, changes=changes, message=message, identity=identity_of(self.git))
 
-    def move(self, branch: str, *, new: str, old: str | None) -> None:
-        """Point `branch` at `new` if it still points at `old`; RefMovedError when it moved meanwhile."""
+    def move(self, branch: str, *, new: str, old: str | None) -> bool:
+        """Point `branch` at `new` if it still points at `old`; RefMovedError when it moved meanwhile.
+
+        False when the branch already pointed at `new`: another worker made the very same commit (same
+        tree, parent, message and second) and pushed it first.
+        """
         ref = f"refs/heads/{branch}"
         if self.url is None:
             self.git.move_ref(ref, new=new, old=old, reason=f"mtx: render {branch}")
-            return
+            return True
         lease = f"--force-with-lease={ref}:{old or ''}"
         done = self.git.run("push", "--porcelain", lease, "--", self.url, f"{new}:{ref}", check=False)
         lines = [line for line in done.decode("utf-8", "replace").splitlines() if f":{ref}\t" in line]
-        if lines and lines[0][:1] in (" ", "+", "*", "="):
-            return
+        if lines and lines[0][:1] == "=":
+            return False
+        if lines and lines[0][:1] in (" ", "+", "*"):
+            return True
         if lines and lines[0].startswith("!"):
             raise RefMovedError(f"{branch} of {self.url} moved while mtx was writing ({old or ZERO} expected)")
         raise GitError(f"git push to {self.url} did not move {branch}")

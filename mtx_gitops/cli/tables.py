@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -86,8 +87,11 @@ def print_rows(rows: list[dict[str, Any]], columns: list[tuple[str, str]], *, ti
         cells = [(column_header(c), _column_getter(c, column_value)) for c in parse_columns(options.columns)]
     if options.names:
         read = _key_getter(columns[0][1])
-        for row in rows:
-            console.out(_cell(read(row)), highlight=False)
+        if console.is_terminal:
+            for row in rows:
+                console.out(_cell(read(row)), highlight=False)
+        else:  # one write: rich costs ~0.2 ms a line, seconds for a fleet's names
+            sys.stdout.write("".join(f"{_cell(read(row))}\n" for row in rows))
         return
     if options.no_header or not console.is_terminal:
         header = None if options.no_header else [h for h, _read in cells]

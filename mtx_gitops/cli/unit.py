@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from mtx_gitops.cli.context import emit, emit_write, get_globals, new_app
+from mtx_gitops.cli.context import active, emit, emit_write, get_globals, new_app
 from mtx_gitops.errors import UserError
 
 app = new_app("Units: one YAML file of Kubernetes documents in a space.")
@@ -149,7 +149,10 @@ def list_(
         from mtx_gitops.ops.filters import narrowed
 
         where, where_data = narrowed(snap, filter_, where=where, where_data=where_data)
-    rows = list_units(snap, space, where=where, where_data=where_data, with_data=with_data)
+    options = active()
+    shown_as_table = g.output == "table" and g.jq is None and not options.columns
+    history = not shown_as_table
+    rows = list_units(snap, space, where=where, where_data=where_data, with_data=with_data, with_history=history)
     for row in rows:
         up = row["upstream"]
         row["upstream_ref"] = f"{up['space']}/{up['unit']}" if up else None

@@ -52,6 +52,9 @@ def apply(
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help="Let --prune empty a unit.")] = False,
     wait: Annotated[bool, typer.Option("--wait", help="Wait until every applied object is Healthy.")] = False,
     timeout: Annotated[str, typer.Option("--timeout", help="How long each wave (and --wait) waits.")] = "5m",
+    filter_: Annotated[
+        str | None, typer.Option("--filter", help="A stored filter SPACE/NAME (with --where: both).")
+    ] = None,
 ) -> None:
     """Apply units to their targets as `mtx apply` does (server dry-run first, put back on failure).
 
@@ -63,11 +66,15 @@ def apply(
     from mtx_gitops.delivery.wait import Waiting
     from mtx_gitops.ops.pick import Pick
 
-    pick = Pick.parse(space, name=name, units=unit, where=where)
-    seconds = parse_duration(timeout, option="--timeout")
     g = get_globals(ctx)
     repo = g.open_repo()
     snap = repo.snapshot(g.branch or "HEAD")
+    if filter_ is not None:
+        from mtx_gitops.ops.filters import where_of
+
+        where = where_of(snap, filter_, where=where)
+    pick = Pick.parse(space, name=name, units=unit, where=where)
+    seconds = parse_duration(timeout, option="--timeout")
     results = apply_units(repo, snap, pick.refs(snap), prune=prune, allow_empty=allow_empty, dry_run=g.dry_run,
                           wait=Waiting(timeout=seconds, after_last=wait),
                           log=_progress if wait and g.output == "table" else None)  # fmt: skip

@@ -81,7 +81,8 @@ def apply_spaces(
     everything = plan_commit(snapshot, base=repo.root)
     wanted = set(snapshot.match_spaces(space_glob))
     chosen = [plan for plan in everything if plan.space in wanted]
-    untargeted = [plan.space for plan in chosen if plan.target is None]
+    targeted = {plan.space for plan in chosen if plan.target is not None}
+    untargeted = [plan.space for plan in chosen if plan.space not in targeted]
     if untargeted and not any(ch in space_glob for ch in "*?["):
         raise UserError(f"space {untargeted[0]} has no target; set one with `mtx space update --target`")
     chosen = [plan for plan in chosen if plan.target is not None and (kinds is None or plan.target.kind in kinds)]

@@ -135,7 +135,9 @@ def plan_commit(
         groups: dict[str | None, list[str]] = {space.target: []}  # the space's target first, even with no unit
         for unit in snapshot.unit_names(name):
             groups.setdefault(own.get(unit) or space.target, []).append(unit)
-        groups = {target: units for target, units in groups.items() if units or target == space.target}
+        # The space's target keeps its plan even with no unit (prune), and no target is a plan only with units.
+        kept = {target: units for target, units in groups.items() if units or (target and target == space.target)}
+        groups = kept or {space.target: []}
         objects = render_snapshot_space(snapshot, name)
         for target_name, units in groups.items():
             target = None

@@ -131,9 +131,12 @@ def deliver_branch(
             )
             new = store.commit(parent=tip, changes=changes, message=message)
             try:
-                store.move(branch, new=new, old=tip)
+                moved = store.move(branch, new=new, old=tip)
             except RefMovedError:
                 continue
+            if not moved:  # another worker pushed this very commit first
+                report.skipped = f"branch {branch} has {commit[:12]} already"
+                return report
             report.delivered = new
             return report
     raise RefMovedError(f"branch {branch} of {store.location} kept moving while mtx was writing ({RETRIES} attempts)")

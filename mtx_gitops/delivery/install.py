@@ -74,7 +74,14 @@ def _manifests(snapshot: Snapshot, options: InstallOptions, *, base: Path) -> li
     assert options.spaces and options.git_url and options.branch and options.image
     served = snapshot.match_spaces(options.spaces)
     targets = snapshot.targets()
-    used = {snapshot.space(name).target: name for name in served if snapshot.space(name).target}
+    used: dict[str, str] = {}
+    for name in served:  # the spaces' targets, their units' own (`unit set-target`)
+        for target in (snapshot.space(name).target, *snapshot.unit_targets(name).values()):
+            if target:
+                used.setdefault(target, name)
+    for target, spec in targets.items():  # and the targets recorded as this worker's (cub's `target create T P W`)
+        if spec.get("worker") == options.worker and served:
+            used.setdefault(target, str(spec["space"]) if spec.get("space") in served else served[0])
     for target, space in sorted(used.items()):
         if targets.get(str(target), {}).get("kind") != "kubernetes":
             raise RefusedError(f"space {space} delivers to {target!r}, not a kubernetes target: a worker in a cluster "

@@ -145,3 +145,12 @@ def narrowed(
     """`where` and `where_data` narrowed by the stored filter `reference` (`S/F`)."""
     found = resolve(snap, reference)
     return combined(found.where, where), combined(found.where_data, where_data)
+
+
+def where_of(snap: Snapshot, reference: str, *, where: str | None) -> str | None:
+    """`where` narrowed by the stored filter `reference`, for commands that take no `--where-data`;
+    UserError for a filter that has one."""
+    found = resolve(snap, reference)
+    if found.where_data:
+        raise UserError(f"filter {reference} has --where-data: this command takes filters with --where only")
+    return combined(found.where, where)

@@ -182,6 +182,40 @@ def test_a_worker_commits_every_region_to_a_bare_remote_and_the_branch_is_plain_
     assert "replicas: 5" in (tree / "k8s/trade-service.yaml").read_text()
 
 
+def test_a_worker_that_made_the_very_commit_another_pushed_first_says_the_branch_has_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    remote = tmp_path / "rendered.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    repo = regions_repo(tmp_path / "config", target={"kind": "git-branch", "url": f"file://{remote}"})
+    branch = "env/traderx-prod-eu"
+    original_move = BranchRepo.move
+    raced: list[str] = []
+
+    def move_after_the_other_worker(self: BranchRepo, name: str, *, new: str, old: str | None) -> bool:
+        if name == branch and not raced:
+            raced.append(name)
+            assert run_worker_process(repo.root, cache=tmp_path / "machine-b").returncode == 0
+        return original_move(self, name, new=new, old=old)
+
+    monkeypatch.setattr(BranchRepo, "move", move_after_the_other_worker)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "machine-a"))
+    # Both machines commit the same rendering at the same second: the same commit id.
+    clock = worker_env(tmp_path)["GIT_COMMITTER_DATE"]
+    monkeypatch.setenv("GIT_COMMITTER_DATE", clock)
+    monkeypatch.setenv("GIT_AUTHOR_DATE", clock)
+    lines: list[str] = []
+
+    code = run_worker(source=CommitSource(str(repo.root), branch="main"), interval=1, once=True,
+                      cluster_for_target=no_cluster, log=lines.append)  # type: ignore[arg-type]  # fmt: skip
+
+    source = repo.git("rev-parse", "HEAD")
+    assert code == 0 and raced == [branch]
+    assert git(remote, "rev-list", "--count", branch).strip() == "1"
+    eu = [line for line in lines if line.startswith("traderx-prod-eu:")]
+    assert eu == [f"traderx-prod-eu: branch {branch} has {source[:12]} already"], lines
+
+
 def run_mtx(*args: str) -> int:
     from tests.conftest import run
 
@@ -196,13 +230,15 @@ def test_two_workers_racing_make_one_commit_per_source_commit(tmp_path: Path, mo
     # Worker B gets in between worker A's read of the branch and its push: A's compare-and-swap fails.
     original_move = BranchRepo.move
     raced: list[str] = []
+    others: list[str] = []
 
-    def move_after_the_other_worker(self: BranchRepo, name: str, *, new: str, old: str | None) -> None:
+    def move_after_the_other_worker(self: BranchRepo, name: str, *, new: str, old: str | None) -> bool:
         if name == branch and not raced:
             raced.append(name)
             other = run_worker_process(repo.root, cache=tmp_path / "machine-b")
             assert other.returncode == 0, other.stderr
-        original_move(self, name, new=new, old=old)
+            others.append(other.stdout + other.stderr)
+        return original_move(self, name, new=new, old=old)
 
     monkeypatch.setattr(BranchRepo, "move", move_after_the_other_worker)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "machine-a"))
@@ -216,7 +252,8 @@ def test_two_workers_racing_make_one_commit_per_source_commit(tmp_path: Path, mo
     for region in REGIONS:
         assert git(remote, "rev-list", "--count", f"env/traderx-prod-{region}").strip() == "1"
         assert f"Mtx-Source-Commit: {source}" in trailers(remote, f"env/traderx-prod-{region}")
-    assert f"traderx-prod-eu: branch {branch} has {source[:12]} already" in lines
+    eu = [line for line in lines if line.startswith("traderx-prod-eu:")]
+    assert eu == [f"traderx-prod-eu: branch {branch} has {source[:12]} already"], (lines, others)
 
     # Both at once, as two processes on two machines, on a new source commit: still one commit each.
     repo.unit("traderx-prod-eu", "trade-service", deployment("trade-service", replicas=6))
@@ -261,7 +298,10 @@ def test_a_worker_reading_a_url_commits_to_that_repository_when_the_target_names
 
 
 def worker_env(cache: Path) -> dict[str, str]:
-    return {**os.environ, **GIT_ENV, "XDG_CACHE_HOME": str(cache)}
+    # The other machine's clock: a worker in this process committing the same rendering in the same
+    # second would make the very commit the other made, and its push then finds the branch already there.
+    when = "946684800 +0000"
+    return {**os.environ, **GIT_ENV, "XDG_CACHE_HOME": str(cache), "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when}
 
 
 def run_worker_process(root: Path, *, cache: Path) -> subprocess.CompletedProcess[str]:

@@ -1,17 +1,21 @@
 """MicroTraderX's `setup-structure 3` and `deploy 3`, replayed line by line (`cub` -> `mtx`) on the real API server.
 
 The lines are the scripts' own, in order, with `${PREFIX}` filled in and the `|| true` guards and `2>/dev/null
-|| echo` fallbacks dropped (every line must work). Left out, and why: the `cub worker install … --export |
-kubectl apply -f -` lines and the `sleep 10` after them (the worker in the cluster is its own work, tested by
-tests/delivery/test_worker_install_kube.py; here `mtx unit apply` delivers from the test process), and
-`cub run set-string-path --resource-type v1/Namespace --attribute-value V` is written in mtx's spelling
-`--path metadata.name --value V`. In ConfigHub a connected worker registers the target `k8s-<worker>`; mtx
-has no such registration, so the test defines those targets first, with the test cluster's kubeconfig.
+|| echo` fallbacks dropped (every line must work); `cub worker install … --export | kubectl apply -f -` runs
+as written (the repository's `origin` is a URL, `$MTX_GIT_TOKEN` a stand-in token), and puts the workers'
+Deployments, ServiceAccounts and RBAC in the cluster. Left out, and why: the `sleep 10` after each install,
+and the workers' own delivering (their pods run no process on the test cluster's fake kubelet; a worker
+running as its ServiceAccount is tests/delivery/test_worker_install_kube.py): `mtx unit apply` delivers
+from the test process. `cub run set-string-path --resource-type v1/Namespace --attribute-value V` is
+written in mtx's spelling `--path metadata.name --value V`. In ConfigHub a connected worker registers the
+target `k8s-<worker>`; mtx has no such registration, so the test defines those targets first (cub's form,
+naming the worker) with the test cluster's kubeconfig.
 The k8s/ files are the scripts': their namespaces are `confighubplaceholder`, which the links fill.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import subprocess
@@ -37,21 +41,27 @@ def prefix(kubeconfig: str) -> Iterator[str]:
     """bin/get-prefix: a name of our own; the regions' namespaces are deleted afterwards."""
     name = f"mtx{uuid.uuid4().hex[:6]}"
     yield name
-    namespaces = [f"{name}-traderx-prod-{region}" for region in REGIONS]
+    namespaces = [f"{name}-traderx-prod-{region}" for region in REGIONS]  # (confighub stays: shared)
     subprocess.run(["kubectl", "delete", "namespace", "--wait=false", "--ignore-not-found", *namespaces],
                    env={**os.environ, "KUBECONFIG": kubeconfig}, capture_output=True, check=False)  # fmt: skip
 
 
-def replay(m: Mtx, *lines: str) -> None:
-    """Run each line (`mtx …`, or `echo 'X' | mtx …`) in the repo."""
+def replay(m: Mtx, *lines: str, kubeconfig: str | None = None) -> None:
+    """Run each line (`mtx …`, `echo 'X' | mtx …`, or `mtx … | kubectl apply -f -`) in the repo."""
     for line in lines:
         stdin = b""
         if line.startswith("echo "):
             echo, _, line = line.partition(" | ")
             stdin = (shlex.split(echo)[1] + "\n").encode()
+        line, _, kubectl = line.partition(" | kubectl ")
         words = shlex.split(line)
         assert words[0] == "mtx", line
-        m(*words[1:], stdin=stdin)
+        out = m(*words[1:], stdin=stdin).out
+        if kubectl:
+            assert kubeconfig is not None
+            done = subprocess.run(["kubectl", *shlex.split(kubectl)], input=out, text=True, capture_output=True,
+                                  env={**os.environ, "KUBECONFIG": kubeconfig}, check=False)  # fmt: skip
+            assert done.returncode == 0, f"kubectl {kubectl}: {done.stderr}"
 
 
 def k8s_files(m: Mtx) -> None:
@@ -101,13 +111,17 @@ def setup_structure_3(m: Mtx, p: str) -> None:
 
 
 def deploy_3(m: Mtx, p: str, kubeconfig: str) -> None:
-    # What a connected worker registers in ConfigHub (see the module's docstring).
-    for worker in ("worker-infra", *(f"worker-{region}" for region in REGIONS)):
-        m("target", "create", f"k8s-{worker}", "--kind", "kubernetes", "--kubeconfig", kubeconfig)
+    # What a connected worker registers in ConfigHub (see the module's docstring): its target, k8s-<worker>.
+    for worker, space in (("worker-infra", "infra"), *((f"worker-{r}", f"prod-{r}") for r in REGIONS)):
+        m("target", "create", f"k8s-{worker}", json.dumps({"KubeConfig": kubeconfig}), worker, "--space",
+          f"{p}-traderx-{space}")  # fmt: skip
     replay(
         m,
         f"mtx worker create worker-infra --space {p}-traderx-infra",
         f"mtx target create worker-infra '{{}}' worker-infra --space {p}-traderx-infra",
+        f"mtx worker install worker-infra --namespace confighub --space {p}-traderx-infra --include-secret --export"
+        " | kubectl apply -f -",
+        kubeconfig=kubeconfig,
     )
     for region in REGIONS:
         replay(
@@ -120,9 +134,12 @@ def deploy_3(m: Mtx, p: str, kubeconfig: str) -> None:
             m,
             f"mtx worker create worker-{region} --space {p}-traderx-prod-{region}",
             f"mtx target create worker-{region} '{{}}' worker-{region} --space {p}-traderx-prod-{region}",
+            f"mtx worker install worker-{region} --namespace confighub --space {p}-traderx-prod-{region}"
+            " --include-secret --export | kubectl apply -f -",
             f"mtx unit set-target reference-data k8s-worker-{region} --space {p}-traderx-prod-{region}",
             f"mtx unit set-target trade-service k8s-worker-{region} --space {p}-traderx-prod-{region}",
             f"mtx unit apply --space {p}-traderx-prod-{region} --unit reference-data,trade-service",
+            kubeconfig=kubeconfig,
         )
 
 
@@ -130,6 +147,8 @@ def test_setup_structure_3_and_deploy_3_land_each_region_in_its_namespace(
     mtx: Mtx, kubeconfig: str, cluster: Any, prefix: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(mtx.root)  # the scripts read k8s/… relative to their checkout
+    monkeypatch.setenv("MTX_GIT_TOKEN", "stand-in-token")
+    mtx.git("remote", "add", "origin", f"https://git.example.com/{prefix}/microtraderx.git")
     k8s_files(mtx)
     setup_structure_3(mtx, prefix)
 

@@ -189,3 +189,28 @@ def test_in_cluster_outside_a_pod_fails_with_one_line(tmp_path: Path, monkeypatc
     with pytest.raises(ClusterError, match=rf"in-cluster configuration \({tmp_path}\): ") as caught:
         Cluster.in_cluster(str(tmp_path))
     assert "\n" not in str(caught.value) and not caught.value.transient
+
+
+def test_the_units_own_targets_are_granted_and_their_linked_namespaces_get_roles(tmp_path: Path) -> None:
+    """MicroTraderX's deploy 3: the spaces have no target, each unit has its own (`unit set-target`), and a
+    link gives the apps their namespace."""
+    root = tmp_path / "repo"
+    ns = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "traderx-prod-us"}}
+    app = deployment("trade-service")
+    app["metadata"]["namespace"] = "confighubplaceholder"
+    repo = ConfigRepo(root, targets={"k8s-worker-us": {"kind": "kubernetes", "kubeconfig": "kc"}})
+    repo.space("traderx-infra")
+    repo.unit("traderx-infra", "ns-us", ns)
+    repo.space("traderx-prod-us")
+    repo.unit("traderx-prod-us", "trade-service", app)
+    repo.commit("stage 3")
+    m = Mtx(root)
+    m("link", "create", "--space", "traderx-prod-us", "to-ns", "trade-service", "ns-us", "traderx-infra")
+    m("unit", "set-target", "trade-service", "k8s-worker-us", "--space", "traderx-prod-us")
+    m("worker", "create", "worker-us", "--space", "traderx-prod-us")
+    out = m("worker", "install", "worker-us", "--export", "--git-url", URL).out
+    objects = yaml.load_documents(out, source="install")
+    config = next(obj for obj in objects if obj["kind"] == "ConfigMap")
+    assert "k8s-worker-us" in yaml.dump_documents([config])
+    roles = {role["metadata"]["namespace"] for role in by_kind(objects, "Role")}
+    assert "traderx-prod-us" in roles
