@@ -279,3 +279,80 @@ def test_a_hand_broken_ledger_or_protected_file_is_named_and_nothing_is_written(
         assert result.code == 2 and path in result.err and result.err.count("\n") == 1, result.err
         assert mtx.fingerprint() == after_base != before
         mtx.git("reset", "-q", "--hard", "HEAD~2")
+
+
+def test_an_open_conflict_on_a_path_protected_later_follows_the_upstream_it_holds_back(mtx: Mtx) -> None:
+    build_stage_3(mtx)
+    us = "traderx-prod-us"
+    scale_base(mtx, 4)
+    mtx("unit", "update", "--upgrade", "--space", "traderx-prod-*")
+    scale_base(mtx, 6)
+    mtx("unit", "update", "--upgrade", "--space", "traderx-prod-*")
+    [entry] = open_conflicts(mtx, us)
+    assert (entry["base"], entry["upstream"], entry["local"]) == (4, 6, 3)
+
+    # US takes the field over, then the base moves on: the upgrade holds 8 back and the open entry says 8.
+    mtx("unit", "protect", "trade-service", "--space", us, "--path", "spec.replicas")
+    scale_base(mtx, 8)
+    upgraded = mtx.json("--branch", "hold-8", "unit", "update", "--upgrade", "--space", "traderx-prod-*")
+    plan = mtx.json("plan", "--base", "main", "--head", "hold-8", "--format", "json")["conflict_ledger"]
+    assert [c["upstream"] for c in plan["new"] + plan["open"] if c["space"] == us] == [8]
+    mtx.git("merge", "--ff-only", "hold-8")
+    note = next(u["note"] for u in upgraded["units"] if (u["space"], u["unit"]) == (us, "trade-service"))
+    assert "held back upstream 8, kept 3" in note and "ledger updated" in note
+    [entry] = open_conflicts(mtx, us)
+    assert (entry["base"], entry["upstream"], entry["local"], entry["resolution"], entry["commit"]) == (
+        6,
+        8,
+        3,
+        "local",
+        mtx.head(),
+    )
+    assert replicas(mtx, us, "trade-service") == 3
+    log = mtx.json("log", "--space", us, "--unit", "trade-service", "--limit", "1")
+    assert [line for line in log[0]["ledger"] if us in line] == [
+        f"{us}/trade-service updated spec.replicas in {DEPLOYMENT}"
+    ]
+
+    # An upgrade that brings nothing new for the field leaves the entry as it is.
+    set_base_image(mtx, "v2")
+    mtx("unit", "update", "--upgrade", "--space", "traderx-prod-*")
+    assert [(c["upstream"], c["commit"]) for c in open_conflicts(mtx, us)] == [(8, entry["commit"])]
+
+    mtx("conflicts", "resolve", "trade-service", "--space", us, "--path", "spec.replicas", "--take", "upstream")
+    assert open_conflicts(mtx, us) == []
+    assert replicas(mtx, us, "trade-service") == 8
+
+
+def test_take_upstream_takes_the_upstream_the_unit_last_merged_even_from_a_stale_entry(mtx: Mtx) -> None:
+    build_stage_3(mtx)
+    scale_base(mtx, 4)
+    mtx("unit", "update", "--upgrade", "--space", "traderx-prod-*")
+    ledger = mtx.root / f"spaces/{EU}/.mtx/conflicts/trade-service.yaml"
+    ledger.write_text(ledger.read_text().replace("upstream: 4", "upstream: 2"))  # as an older mtx left it
+    mtx.git("commit", "-qam", "stale ledger entry")
+    mtx("conflicts", "resolve", "trade-service", "--space", EU, "--path", "spec.replicas", "--take", "upstream")
+    assert replicas(mtx, EU, "trade-service") == 4
+
+
+def test_deleting_a_unit_closes_its_open_conflicts_in_the_log(mtx: Mtx) -> None:
+    build_stage_3(mtx)
+    scale_base(mtx, 4)
+    set_base_image(mtx, "v2")
+    mtx("unit", "update", "trade-service", "--space", EU, "--patch", json.dumps({"spec": {"paused": True}}))
+    mtx("unit", "update", "--upgrade", "--space", "traderx-prod-*")
+    assert len(open_conflicts(mtx, EU)) == 1
+    mtx("unit", "delete", "trade-service", "--space", EU)
+    assert open_conflicts(mtx, EU) == []
+    assert not (mtx.root / f"spaces/{EU}/.mtx/conflicts/trade-service.yaml").exists()
+    log = mtx.json("log", "--space", EU, "--limit", "1")
+    assert log[0]["operation"] == "unit.delete"
+    assert log[0]["ledger"] == [f"{EU}/trade-service closed spec.replicas in {DEPLOYMENT} (unit deleted)"]
+    assert "ledger: 1 closed" in mtx("log", "--space", EU, "--limit", "1").out
+
+    # A unit without open conflicts leaves no ledger line.
+    mtx("unit", "delete", "trade-service", "--space", "traderx-prod-us")
+    mtx("conflicts", "resolve", "trade-service", "--space", "traderx-prod-asia", "--path", "spec.replicas",
+        "--dismiss")  # fmt: skip
+    mtx("unit", "delete", "trade-service", "--space", "traderx-prod-asia")
+    assert mtx.json("log", "--space", "traderx-prod-asia", "--limit", "1")[0]["ledger"] == []

@@ -9,8 +9,10 @@ units never collide and CODEOWNERS can own them:
     spaces/<space>/.mtx/deleted/<unit>.yaml     the region deleted this linked unit on purpose
 
 An entry is keyed by its document and path. An upgrade that meets an open conflict again gives
-the entry the new base, upstream and local values; an entry whose local value the new upstream
-now agrees with closes by itself; every other entry stays open until `mtx conflicts resolve`.
+the entry the new base, upstream and local values; so does an upgrade that holds back a new
+upstream value at an entry's protected path (the protection kept local, the entry stays open with
+the upstream it now declines); an entry whose local value the new upstream now agrees with closes
+by itself; every other entry stays open until `mtx conflicts resolve`.
 """
 
 from __future__ import annotations
@@ -124,9 +126,12 @@ def record(
     conflicts: Iterable[Conflict],
     *,
     agrees: Mapping[tuple[str, str], bool],
+    held: Mapping[tuple[str, str], Entry] | None = None,
 ) -> LedgerChange:
-    """The ledger after an upgrade met `conflicts`: new ones opened, met ones updated, and open
-    kept-local entries the new upstream `agrees` with (document, path -> upstream equals local) closed."""
+    """The ledger after an upgrade met `conflicts`: new ones opened, met ones updated, open
+    kept-local entries the new upstream `agrees` with (document, path -> upstream equals local)
+    closed, and entries a protected path `held` back given the sides as they are now."""
+    held = held or {}
     met = {entry.key: entry for entry in map(Entry.of, conflicts) if entry.resolution in ("local", "upstream")}
     kept: list[Entry] = []
     opened: list[Entry] = []
@@ -140,6 +145,9 @@ def record(
                 updated.append(new)
         elif entry.resolution == "local" and agrees.get(entry.key, False):
             closed.append(entry)
+        elif (now := held.get(entry.key)) is not None and now != entry:
+            kept.append(now)
+            updated.append(now)
         else:
             kept.append(entry)
     for new in met.values():

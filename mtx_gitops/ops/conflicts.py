@@ -1,7 +1,9 @@
 """`mtx conflicts`: the open conflicts of the ledger, and resolving one as one commit.
 
-`resolve` sets the field to the upstream or local value the ledger recorded (`take`), or to a
-value of the user's (`value`), or leaves it as it is (`dismiss`); in every case the entry closes.
+`resolve` sets the field to the upstream value (as the unit's merge base holds it: the upstream
+last merged, which every upgrade also records in the entry) or the local value the ledger
+recorded (`take`), or to a value of the user's (`value`), or leaves it as it is (`dismiss`); in
+every case the entry closes.
 The commit says which in an `Mtx-Ledger` trailer, so `mtx log` shows every decision.
 """
 
@@ -15,7 +17,7 @@ from mtx_gitops import yaml
 from mtx_gitops.adapters.gitlog import last_commits
 from mtx_gitops.core import trailers
 from mtx_gitops.core.conflictview import object_name
-from mtx_gitops.core.ledger import LEDGER_TRAILER, OPEN, Entry, conflicts_path, document_index, same_value
+from mtx_gitops.core.ledger import LEDGER_TRAILER, OPEN, Entry, conflicts_path, document_index, same_value, values_at
 from mtx_gitops.core.model import META_DIR, SPACES_DIR, ObjectId, UnitRef, unit_path
 from mtx_gitops.core.paths import delete_path, get_all, set_path
 from mtx_gitops.core.slug import check_slug, is_slug
@@ -105,7 +107,7 @@ def resolve_conflict(
         entry = _pick(entries, ref, path, document)
         documents = unit.documents
         if not decision.dismiss:
-            side = entry.upstream if decision.take == "upstream" else entry.local
+            side = _upstream(snap, ref, entry) if decision.take == "upstream" else entry.local
             wanted = given if decision.value is not None else side
             documents = _set(unit.documents, entry, wanted)
         changed = documents != unit.documents
@@ -130,6 +132,20 @@ def resolve_conflict(
         return plan
 
     return write(repo, build, branch=branch, message=message, dry_run=dry_run)
+
+
+def _upstream(snap: Snapshot, ref: UnitRef, entry: Entry) -> Any:
+    """The upstream's value at the entry's path as the unit last merged it (its merge base), so a
+    ledger entry an upgrade did not rewrite never brings back an older upstream; the entry's value
+    when the unit has no link or the path selects several values."""
+    link = snap.link(ref)
+    if link is None:
+        return entry.upstream
+    base = snap.parsed_blobs({link.base_blob: f"merge base of {ref}"})[link.base_blob]
+    values = values_at(base, entry.document, entry.path)
+    if not values:
+        return None
+    return values[0] if len(values) == 1 else entry.upstream
 
 
 def _pick(entries: list[Entry], ref: UnitRef, path: str, document: str | None) -> Entry:

@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mtx_gitops.core.fielddiff import short_value
-from mtx_gitops.core.ledger import LEDGER_TRAILER, Entry, conflicts_path, ledger_lines, record, same_value, values_at
+from mtx_gitops.core.ledger import (
+    LEDGER_TRAILER,
+    Entry,
+    conflicts_path,
+    covers,
+    ledger_lines,
+    record,
+    same_value,
+    values_at,
+)
 from mtx_gitops.core.merge3 import DocumentsMerge
 from mtx_gitops.core.model import Conflict, UnitRef
 from mtx_gitops.core.protect import HeldBack, hold_back
@@ -40,25 +49,45 @@ class Decisions:
         self.held: list[dict[str, Any]] = []
         self.trailers: list[tuple[str, str]] = []
 
-    def apply(self, unit: Unit, merged: DocumentsMerge, *, upstream: list[dict[str, Any]] | None = None) -> Outcome:
-        """`merged` with the unit's protected paths as they were, and its ledger brought up to date."""
-        documents, conflicts, held = hold_back(
-            unit.documents, merged.documents, merged.conflicts, self.protected.get(unit.ref, ())
-        )
+    def apply(
+        self,
+        unit: Unit,
+        merged: DocumentsMerge,
+        *,
+        upstream: list[dict[str, Any]] | None = None,
+        base: list[dict[str, Any]] | None = None,
+    ) -> Outcome:
+        """`merged` with the unit's protected paths as they were, and its ledger brought up to date
+        (`upstream` and `base`: the documents the upgrade merged from, and its merge base)."""
+        protected = self.protected.get(unit.ref, ())
+        documents, conflicts, held = hold_back(unit.documents, merged.documents, merged.conflicts, protected)
         notes = list(merged.notes) + [_held_note(h) for h in held]
         for h in held:
             self.held.append({"space": unit.ref.space, "unit": unit.ref.unit, **h.as_json()})
             self.trailers.append((HELD, f"{unit.ref} {h.path} in {h.document}"))
         outcome = Outcome(documents, conflicts, notes)
         if self.ledger is not None:
-            self._record(unit, outcome, upstream or [])
+            self._record(unit, outcome, upstream or [], base or [], protected)
         return outcome
 
-    def _record(self, unit: Unit, outcome: Outcome, upstream: list[dict[str, Any]]) -> None:
+    def _record(
+        self,
+        unit: Unit,
+        outcome: Outcome,
+        upstream: list[dict[str, Any]],
+        base: list[dict[str, Any]],
+        protected: Sequence[str],
+    ) -> None:
         assert self.ledger is not None
         entries = self.ledger.get(unit.ref, [])
         agrees = {e.key: _agree(e, upstream, outcome.documents) for e in entries if e.resolution == "local"}
-        change = record(entries, outcome.conflicts, agrees=agrees)
+        held = {
+            e.key: now
+            for e in entries
+            if any(covers(p, e.path) for p in protected)
+            and (now := _held_entry(e, base, upstream, outcome.documents)) is not None
+        }
+        change = record(entries, outcome.conflicts, agrees=agrees, held=held)
         if not change.changed:
             return
         outcome.files[conflicts_path(unit.ref.space, unit.ref.unit)] = ledger_file(change.entries)
@@ -67,6 +96,31 @@ class Decisions:
             outcome.notes.append(f"{len(change.updated)} open conflict(s) met again: ledger updated")
         if change.closed:
             outcome.notes.append(f"{len(change.closed)} open conflict(s) closed: upstream now agrees with local")
+
+
+def _held_entry(
+    entry: Entry, base: list[dict[str, Any]], upstream: list[dict[str, Any]], merged: list[dict[str, Any]]
+) -> Entry | None:
+    """The entry with the sides as they are now, when the upstream moved on from what it recorded
+    (a protected path kept local: no conflict was met, but the entry must not keep a stale upstream)."""
+    theirs = _value(upstream, entry)
+    if theirs is _NOWHERE or same_value(theirs, entry.upstream):
+        return None
+    was, mine = _value(base, entry), _value(merged, entry)
+    if was is _NOWHERE or mine is _NOWHERE:
+        return None
+    return Entry(entry.document, entry.path, was, theirs, mine, "local")
+
+
+_NOWHERE = object()  # a path that selects several values: no single side to record
+
+
+def _value(documents: list[dict[str, Any]], entry: Entry) -> Any:
+    """The one value at the entry's path (None: absent, or no such document)."""
+    values = values_at(documents, entry.document, entry.path)
+    if not values:
+        return None
+    return values[0] if len(values) == 1 else _NOWHERE
 
 
 def _agree(entry: Entry, upstream: list[dict[str, Any]], merged: list[dict[str, Any]]) -> bool:

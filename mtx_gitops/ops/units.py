@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from mtx_gitops import yaml
 from mtx_gitops.core import trailers
-from mtx_gitops.core.ledger import conflicts_path, deleted_path, protected_path
+from mtx_gitops.core.ledger import LEDGER_TRAILER, conflicts_path, deleted_path, protected_path
 from mtx_gitops.core.model import (
     Link,
     UnitRef,
@@ -19,7 +19,7 @@ from mtx_gitops.core.model import (
 )
 from mtx_gitops.core.slug import check_slug
 from mtx_gitops.errors import AlreadyExistsError, RefusedError, UserError
-from mtx_gitops.ops.ledgerfiles import deleted_file, read_deleted
+from mtx_gitops.ops.ledgerfiles import deleted_file, read_deleted, read_ledger
 from mtx_gitops.store import Repo, Snapshot
 from mtx_gitops.transaction import Plan, UnitChange, WriteResult, write
 
@@ -184,7 +184,8 @@ def delete_unit(
     message: str | None = None,
     dry_run: bool = False,
 ) -> WriteResult:
-    """Delete a unit (with its link, labels, ledger and protected paths); refuses while other units
+    """Delete a unit (with its link, labels, ledger and protected paths: each open conflict closes in
+    an `Mtx-Ledger` trailer); refuses while other units
     name it upstream, unless `force`. A linked unit leaves a record that the region deleted it on
     purpose, so linking its upstream space again skips it."""
 
@@ -214,6 +215,9 @@ def delete_unit(
             files=dict.fromkeys([*paths, *(unit_link_path(link.source.space, link.name) for link in own)]),
             units=[UnitChange(ref.space, ref.unit, True)],
         )
+        for entry in read_ledger(snap, [ref]).get(ref, []):  # the ledger file goes: say so in `mtx log`
+            where = f"{entry.path or '(whole object)'} in {entry.document}"
+            plan.trailers.append((LEDGER_TRAILER, f"{ref} closed {where} (unit deleted)"))
         link = snap.link(ref)
         if link is not None:
             plan.files[deleted_path(ref.space, ref.unit)] = deleted_file(link.upstream)

@@ -110,7 +110,7 @@ def upgrade_units(
             )
             merges[key] = merged, merged.documents == u.documents  # equal blobs, equal documents
         merged, same = merges[key]
-        outcome = decided[0].apply(u, merged, upstream=parsed[u.upstream_blob])
+        outcome = decided[0].apply(u, merged, upstream=parsed[u.upstream_blob], base=parsed[link.base_blob])
         if outcome.documents is not merged.documents:  # a protected path was held back
             same = outcome.documents == u.documents
         new_link = Link(link.upstream, u.upstream_blob, snap.commit)

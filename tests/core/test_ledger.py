@@ -79,3 +79,15 @@ def test_a_protected_path_always_ends_as_local_has_it(base: int, upstream: int, 
     assert documents[0]["spec"]["replicas"] == local and not conflicts
     unprotected, same_conflicts, none = hold_back(mine, merged.documents, merged.conflicts, [])
     assert unprotected is merged.documents and same_conflicts == merged.conflicts and none == []
+
+
+def test_record_gives_an_entry_a_protected_path_held_back_the_sides_as_they_are_now() -> None:
+    entry = Entry(DOC, "spec.replicas", 4, 6, 3, "local")
+    now = Entry(DOC, "spec.replicas", 6, 8, 3, "local")
+    change = record([entry], [], agrees={entry.key: False}, held={entry.key: now})
+    assert change.entries == [now] and change.updated == [now] and not change.opened and not change.closed
+    assert not record([entry], [], agrees={}, held={entry.key: entry}).changed
+    met = record([entry], [conflict(9, local=3, base=6)], agrees={}, held={entry.key: now})
+    assert [(e.upstream, e.base) for e in met.entries] == [(9, 6)]  # a met conflict wins
+    agreed = record([entry], [], agrees={entry.key: True}, held={entry.key: now})
+    assert agreed.entries == [] and agreed.closed == [entry]
