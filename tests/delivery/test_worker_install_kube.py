@@ -148,10 +148,14 @@ def test_an_installed_worker_delivers_its_spaces_with_only_the_rights_they_need(
         wait_until(lambda n=f"{prefix}-{region}", r=replicas: running(kube, n, "trade-service") == r,
                    timeout=90, what=f"trade-service in {region}")  # fmt: skip
         assert running(kube, f"{prefix}-{region}", "reference-data") == 1
-    ready = {region: kube.kubectl("-n", f"{prefix}-{region}", "get", "deployment", "trade-service",
-                                  "-o", "jsonpath={.status.readyReplicas}/{.spec.replicas}")
-             for region in REGIONS}  # fmt: skip
-    assert ready == {"us": "3/3", "eu": "5/5", "asia": "2/2"}
+
+    def ready() -> dict[str, str]:
+        return {region: kube.kubectl("-n", f"{prefix}-{region}", "get", "deployment", "trade-service",
+                                     "-o", "jsonpath={.status.readyReplicas}/{.spec.replicas}")
+                for region in REGIONS}  # fmt: skip
+
+    # The Deployment controller counts ready replicas a moment after the pods turn Running.
+    wait_until(lambda: ready() == {"us": "3/3", "eu": "5/5", "asia": "2/2"}, timeout=60, what="ready 3/5/2")
 
     def leads(worker: WorkerProcess) -> bool:
         return any(line.endswith((" leader: worker-a", " leader: worker-b")) for line in worker.lines())
