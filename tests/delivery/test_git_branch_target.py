@@ -5,53 +5,24 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mtx_gitops.adapters.gitbranch import BranchRepo
 from mtx_gitops.delivery.source import CommitSource
 from mtx_gitops.delivery.worker import run_worker
 from tests.conftest import GIT_ENV, Mtx
+from tests.delivery.branchrepos import (
+    branch_files,
+    git,
+    no_cluster,
+    regions_repo,
+    stage1,
+    trailers,
+)
 from tests.delivery.configrepo import ConfigRepo
 from tests.delivery.traderx import deployment
-
-REGIONS = {"us": 3, "eu": 5, "asia": 2}
-
-
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True)
-    return done.stdout
-
-
-def branch_files(root: Path, branch: str) -> list[str]:
-    return git(root, "ls-tree", "-r", "--name-only", branch).split()
-
-
-def trailers(root: Path, rev: str) -> list[str]:
-    return [line for line in git(root, "log", "-1", "--format=%B", rev).splitlines() if line.startswith("Mtx-")]
-
-
-def stage1(mtx: Mtx, *units: str, target: str = "rendered") -> None:
-    """Space traderx on the git-branch target `target`, with `units` from base/."""
-    mtx("space", "create", "traderx", "--target", target)
-    for unit in units:
-        mtx("unit", "create", unit, str(mtx.root / f"base/{unit}.yaml"), "--space", "traderx")
-
-
-def regions_repo(root: Path, *, target: dict[str, object]) -> ConfigRepo:
-    repo = ConfigRepo(root, targets={"rendered": target})
-    for region, replicas in REGIONS.items():
-        repo.space(f"traderx-prod-{region}", target="rendered")
-        repo.unit(f"traderx-prod-{region}", "trade-service", deployment("trade-service", replicas=replicas))
-    repo.commit("stage 3")
-    return repo
-
-
-def no_cluster(_target: object) -> object:
-    raise AssertionError("a git-branch target needs no cluster")
 
 
 def test_target_create_stores_a_git_branch_target_and_refuses_bad_options(mtx: Mtx) -> None:
@@ -182,83 +153,10 @@ def test_a_worker_commits_every_region_to_a_bare_remote_and_the_branch_is_plain_
     assert "replicas: 5" in (tree / "k8s/trade-service.yaml").read_text()
 
 
-def test_a_worker_that_made_the_very_commit_another_pushed_first_says_the_branch_has_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    remote, repo, branch, raced, _others = race_on_eu(tmp_path, monkeypatch)
-    # Both machines commit the same rendering at the same second: the same commit id.
-    clock = worker_env(tmp_path)["GIT_COMMITTER_DATE"]
-    monkeypatch.setenv("GIT_COMMITTER_DATE", clock)
-    monkeypatch.setenv("GIT_AUTHOR_DATE", clock)
-    lines: list[str] = []
-
-    code = run_worker(source=CommitSource(str(repo.root), branch="main"), interval=1, once=True,
-                      cluster_for_target=no_cluster, log=lines.append)  # type: ignore[arg-type]  # fmt: skip
-
-    source = repo.git("rev-parse", "HEAD")
-    assert code == 0 and raced == [branch]
-    assert git(remote, "rev-list", "--count", branch).strip() == "1"
-    eu = [line for line in lines if line.startswith("traderx-prod-eu:")]
-    assert eu == [f"traderx-prod-eu: branch {branch} has {source[:12]} already"], lines
-
-
-_MOVE = BranchRepo.move
-
-
-def race_on_eu(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Any, str, list[str], list[str]]:
-    """A bare remote, a 3-region repo delivering to it, and worker B run (once) between worker A's read
-    of env/traderx-prod-eu and its push; returns the remote, repo, branch, the races run and B's output."""
-    remote = tmp_path / "rendered.git"
-    git(tmp_path, "init", "-q", "--bare", str(remote))
-    repo = regions_repo(tmp_path / "config", target={"kind": "git-branch", "url": f"file://{remote}"})
-    branch = "env/traderx-prod-eu"
-    raced: list[str] = []
-    others: list[str] = []
-
-    def move_after_the_other_worker(self: BranchRepo, name: str, *, new: str, old: str | None) -> bool:
-        if name == branch and not raced:
-            raced.append(name)
-            other = run_worker_process(repo.root, cache=tmp_path / "machine-b")
-            assert other.returncode == 0, other.stderr
-            others.append(other.stdout + other.stderr)
-        return _MOVE(self, name, new=new, old=old)
-
-    monkeypatch.setattr(BranchRepo, "move", move_after_the_other_worker)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "machine-a"))
-    return remote, repo, branch, raced, others
-
-
 def run_mtx(*args: str) -> int:
     from tests.conftest import run
 
     return run(*args).code
-
-
-def test_two_workers_racing_make_one_commit_per_source_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Worker B gets in between worker A's read of the branch and its push: A's compare-and-swap fails.
-    remote, repo, branch, raced, others = race_on_eu(tmp_path, monkeypatch)
-    lines: list[str] = []
-
-    code = run_worker(source=CommitSource(str(repo.root), branch="main"), interval=1, once=True,
-                      cluster_for_target=no_cluster, log=lines.append)  # type: ignore[arg-type]  # fmt: skip
-
-    assert code == 0 and raced == [branch] and not any("error" in line for line in lines), lines
-    source = repo.git("rev-parse", "HEAD")
-    for region in REGIONS:
-        assert git(remote, "rev-list", "--count", f"env/traderx-prod-{region}").strip() == "1"
-        assert f"Mtx-Source-Commit: {source}" in trailers(remote, f"env/traderx-prod-{region}")
-    eu = [line for line in lines if line.startswith("traderx-prod-eu:")]
-    assert eu == [f"traderx-prod-eu: branch {branch} has {source[:12]} already"], (lines, others)
-
-    # Both at once, as two processes on two machines, on a new source commit: still one commit each.
-    repo.unit("traderx-prod-eu", "trade-service", deployment("trade-service", replicas=6))
-    newer = repo.commit("eu to 6")
-    monkeypatch.setattr(BranchRepo, "move", _MOVE)
-    racers = [start_worker_process(repo.root, cache=tmp_path / f"machine-{n}") for n in "cd"]
-    assert [racer.wait(timeout=120) for racer in racers] == [0, 0]
-    assert git(remote, "rev-list", "--count", branch).strip() == "2"
-    assert f"Mtx-Source-Commit: {newer}" in trailers(remote, branch)
-    assert git(remote, "rev-list", "--count", "env/traderx-prod-us").strip() == "2"
 
 
 def test_an_older_source_commit_never_replaces_a_newer_one(tmp_path: Path) -> None:
@@ -290,23 +188,6 @@ def test_a_worker_reading_a_url_commits_to_that_repository_when_the_target_names
     assert code == 0
     assert "env/traderx-prod-us" in git(origin, "branch", "--list", "env/*")
     assert git(repo.root, "branch", "--list", "env/*").strip() == ""
-
-
-def worker_env(cache: Path) -> dict[str, str]:
-    # The other machine's clock: a worker in this process committing the same rendering in the same
-    # second would make the very commit the other made, and its push then finds the branch already there.
-    when = "946684800 +0000"
-    return {**os.environ, **GIT_ENV, "XDG_CACHE_HOME": str(cache), "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when}
-
-
-def run_worker_process(root: Path, *, cache: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "mtx_gitops", "worker", "--once", "--repo", str(root), "--branch", "main"]
-    return subprocess.run(command, capture_output=True, text=True, env=worker_env(cache), check=False, timeout=120)
-
-
-def start_worker_process(root: Path, *, cache: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "mtx_gitops", "worker", "--once", "--repo", str(root), "--branch", "main"]
-    return subprocess.Popen(command, env=worker_env(cache), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 @pytest.mark.kube
