@@ -7,9 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import Mtx
-from tests.functions.test_cub_function_commands import SPACE, apps, documents, nginx
-
-__all__ = ["apps"]
+from tests.functions.conftest import SPACE, documents, nginx
 
 
 def test_set_image_with_cubs_flags_replaces_one_containers_image(apps: Mtx) -> None:

@@ -6,37 +6,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from typing import Any
 
 import pytest
 
-from mtx_gitops import yaml
 from mtx_gitops.core.fn_catalog import FUNCTIONS
 from tests.conftest import Mtx, run
-from tests.functions.cub_fixtures import DEPLOYMENT, PLACEHOLDERS, SERVICE
-
-SPACE = "apps"
-
-
-@pytest.fixture
-def apps(mtx: Mtx) -> Mtx:
-    """A space with the cub test Deployment (`mydep`), a Deployment plus Service (`web`) and a
-    placeholder-filled unit (`draft`)."""
-    mtx("space", "create", SPACE)
-    for unit, text in (("mydep", DEPLOYMENT), ("web", DEPLOYMENT + "---\n" + SERVICE), ("draft", PLACEHOLDERS)):
-        path = mtx.root.parent / f"{unit}.yaml"
-        path.write_text(text)
-        mtx("unit", "create", unit, str(path), "--space", SPACE)
-    return mtx
-
-
-def documents(m: Mtx, unit: str) -> list[dict[str, Any]]:
-    return yaml.load_documents((m.root / f"spaces/{SPACE}/{unit}.yaml").read_text(), source=unit)
-
-
-def nginx(m: Mtx, unit: str = "mydep") -> dict[str, Any]:
-    spec = documents(m, unit)[0]["spec"]["template"]["spec"]
-    return next(c for c in spec["containers"] if c["name"] == "nginx")
+from tests.functions.conftest import SPACE, documents, nginx
+from tests.functions.cub_fixtures import SERVICE
 
 
 def test_function_do_takes_arguments_by_position_and_lands_one_commit(apps: Mtx) -> None:
